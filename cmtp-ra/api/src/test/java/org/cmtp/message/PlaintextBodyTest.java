@@ -1,0 +1,90 @@
+package org.cmtp.message;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.protocol.InvalidUtf8Exception;
+import org.cmtp.protocol.StringTooLongException;
+import org.cmtp.protocol.TruncatedInputException;
+import org.junit.jupiter.api.Test;
+
+class PlaintextBodyTest {
+
+    private static final String DATE = "2026-11-28T16:00:00Z";
+
+    @Test
+    void withoutCarbonCopiesTheDateIsFollowedByTwoNuls() {
+        PlaintextBody body = new PlaintextBody("alice@hawaii.edu", "Hi", DATE, List.of(), "Hello Bob\n");
+
+        byte[] expected = ("alice@hawaii.edu\0Hi\0" + DATE + "\0\0Hello Bob\n").getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(expected, body.encode());
+    }
+
+    @Test
+    void carbonCopiesAreAccountDomainPairsEndedByAnEmptyString() {
+        PlaintextBody body = new PlaintextBody("", "S", DATE,
+                List.of(new MailAddress("carol", "example.org"), new MailAddress("dave", "hawaii.edu")), "t");
+
+        byte[] expected = ("\0S\0" + DATE + "\0carol\0example.org\0dave\0hawaii.edu\0\0t").getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(expected, body.encode());
+    }
+
+    @Test
+    void roundTripsWithoutCarbonCopies() throws Exception {
+        PlaintextBody body = new PlaintextBody("alice@hawaii.edu", "Grüße aus 東京 🌸", DATE, List.of(), "Text\nwith lines\0and a NUL");
+
+        assertEquals(body, PlaintextBody.decode(body.encode()));
+    }
+
+    @Test
+    void roundTripsWithCarbonCopiesAndEmptyText() throws Exception {
+        PlaintextBody body = new PlaintextBody("alice@hawaii.edu", "", DATE,
+                List.of(new MailAddress("carol", "example.org"), new MailAddress("dave", "hawaii.edu")), "");
+
+        assertEquals(body, PlaintextBody.decode(body.encode()));
+    }
+
+    @Test
+    void formatsDatesAsIsoUtcToTheSecond() {
+        assertEquals(DATE, PlaintextBody.formatDate(Instant.parse("2026-11-28T16:00:00.987Z")));
+    }
+
+    @Test
+    void missingListTerminatorIsTruncated() {
+        byte[] bytes = ("a\0b\0" + DATE + "\0").getBytes(StandardCharsets.UTF_8);
+
+        assertThrows(TruncatedInputException.class, () -> PlaintextBody.decode(bytes));
+    }
+
+    @Test
+    void subjectOver255BytesIsTooLong() {
+        byte[] bytes = ("a\0" + "s".repeat(256) + "\0" + DATE + "\0\0").getBytes(StandardCharsets.UTF_8);
+
+        assertEquals("subject", assertThrows(StringTooLongException.class, () -> PlaintextBody.decode(bytes)).field());
+    }
+
+    @Test
+    void textThatIsNotUtf8IsNamed() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(("a\0b\0" + DATE + "\0\0").getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xFF);
+
+        assertEquals("text", assertThrows(InvalidUtf8Exception.class, () -> PlaintextBody.decode(bytes.toByteArray())).field());
+    }
+
+    @Test
+    void carbonCopyMustBeAValidMailbox() {
+        byte[] bytes = ("a\0b\0" + DATE + "\0carol\0\0\0").getBytes(StandardCharsets.UTF_8);
+
+        assertEquals(InvalidAddressException.Problem.EMPTY,
+                assertThrows(InvalidAddressException.class, () -> PlaintextBody.decode(bytes)).problem());
+        assertThrows(IllegalArgumentException.class,
+                () -> new PlaintextBody("a", "b", DATE, List.of(new MailAddress("", "x")), ""));
+    }
+}
