@@ -367,15 +367,6 @@ public final class CommandDecoder {
 
     /** The word as received, bytes outside printable ASCII escaped, for error messages. */
     private String printableWord() {
-        StringBuilder printable = new StringBuilder();
-        for (int i = 0; i < wordLength; i++) {
-            int b = word[i] & 0xFF;
-            if (b >= 0x20 && b < 0x7F && b != '\\') {
-                printable.append((char) b);
-            } else {
-                printable.append(String.format("\\x%02x", b));
-            }
-        }
-        return printable.toString();
+        return WireString.printable(word, wordLength);
     }
 }

@@ -108,4 +108,18 @@ public final class WireString {
         }
         throw new TruncatedInputException(field);
     }
+
+    /** @return bytes as text for an error message: printable ASCII as is, the rest as {@code \xNN} */
+    static String printable(byte[] bytes, int length) {
+        StringBuilder printable = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '\\') {
+                printable.append((char) b);
+            } else {
+                printable.append(String.format("\\x%02x", b));
+            }
+        }
+        return printable.toString();
+    }
 }

@@ -71,4 +71,52 @@ final class Decoding {
             }
         }
     }
+
+    static List<Object> replies(byte[] stream, List<ReplyKind> kinds) {
+        return replies(stream, kinds, ProtocolLimits.DEFAULTS, new int[] {stream.length});
+    }
+
+    static List<Object> repliesSplitAt(byte[] stream, List<ReplyKind> kinds, int position) {
+        return replies(stream, kinds, ProtocolLimits.DEFAULTS, new int[] {position, stream.length - position});
+    }
+
+    static List<Object> repliesByteByByte(byte[] stream, List<ReplyKind> kinds) {
+        int[] ones = new int[stream.length];
+        Arrays.fill(ones, 1);
+        return replies(stream, kinds, ProtocolLimits.DEFAULTS, ones);
+    }
+
+    /** Awaits {@code kinds} in order, then feeds {@code stream} in pieces as {@link #commands} does. */
+    static List<Object> replies(byte[] stream, List<ReplyKind> kinds, ProtocolLimits limits, int[] pieces) {
+        ReplyDecoder decoder = new ReplyDecoder(limits);
+        kinds.forEach(decoder::expect);
+        List<Object> events = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < pieces.length && offset < stream.length; i++) {
+            int length = i == pieces.length - 1 ? stream.length - offset : Math.min(pieces[i], stream.length - offset);
+            decoder.feed(stream, offset, length);
+            offset += length;
+            drainReplies(decoder, events);
+        }
+        try {
+            decoder.finish();
+        } catch (TruncatedInputException e) {
+            events.add(Failure.of(e));
+        }
+        return events;
+    }
+
+    static void drainReplies(ReplyDecoder decoder, List<Object> events) {
+        while (true) {
+            try {
+                Optional<Reply> reply = decoder.next();
+                if (reply.isEmpty()) {
+                    return;
+                }
+                events.add(reply.get());
+            } catch (ProtocolException e) {
+                events.add(Failure.of(e));
+            }
+        }
+    }
 }
