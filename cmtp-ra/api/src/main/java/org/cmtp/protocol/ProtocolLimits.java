@@ -36,26 +36,31 @@ public record ProtocolLimits(
         requireInRange("maxTextReplyBytes", maxTextReplyBytes, LARGEST_MESSAGE_BYTES);
     }
 
+    /** @return these limits with another message limit; the log limit is lowered to fit under it */
     public ProtocolLimits withMaxMessageBytes(int value) {
         return new ProtocolLimits(value, maxAttachments, Math.min(maxLogBytes, value),
                 maxXzibitCiphertextBytes, maxTextReplyBytes);
     }
 
+    /** @return these limits with another attachment count limit */
     public ProtocolLimits withMaxAttachments(int value) {
         return new ProtocolLimits(maxMessageBytes, value, maxLogBytes,
                 maxXzibitCiphertextBytes, maxTextReplyBytes);
     }
 
+    /** @return these limits with another log limit (at most the message limit) */
     public ProtocolLimits withMaxLogBytes(int value) {
         return new ProtocolLimits(maxMessageBytes, maxAttachments, value,
                 maxXzibitCiphertextBytes, maxTextReplyBytes);
     }
 
+    /** @return these limits with another xzibit ciphertext limit */
     public ProtocolLimits withMaxXzibitCiphertextBytes(int value) {
         return new ProtocolLimits(maxMessageBytes, maxAttachments, maxLogBytes,
                 value, maxTextReplyBytes);
     }
 
+    /** @return these limits with another text reply limit */
     public ProtocolLimits withMaxTextReplyBytes(int value) {
         return new ProtocolLimits(maxMessageBytes, maxAttachments, maxLogBytes,
                 maxXzibitCiphertextBytes, value);

@@ -13,6 +13,8 @@ import org.cmtp.protocol.InvalidUtf8Exception;
 import org.cmtp.protocol.StringTooLongException;
 import org.cmtp.protocol.TruncatedInputException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PlaintextBodyTest {
 
@@ -69,6 +71,20 @@ class PlaintextBodyTest {
         assertEquals("subject", assertThrows(StringTooLongException.class, () -> PlaintextBody.decode(bytes)).field());
     }
 
+    @ParameterizedTest
+    @CsvSource({"0, reply-to", "1, subject", "2, date", "3, carbon copy account", "4, carbon copy domain"})
+    void stringThatIsNotUtf8IsNamed(int index, String field) {
+        byte[][] strings = {ascii("a"), ascii("b"), ascii(DATE), ascii("carol"), ascii("example.org"), new byte[0]};
+        strings[index] = new byte[] {'x', (byte) 0xE2, (byte) 0x82};
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] string : strings) {
+            bytes.writeBytes(string);
+            bytes.write(0);
+        }
+
+        assertEquals(field, assertThrows(InvalidUtf8Exception.class, () -> PlaintextBody.decode(bytes.toByteArray())).field());
+    }
+
     @Test
     void textThatIsNotUtf8IsNamed() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -76,6 +92,10 @@ class PlaintextBodyTest {
         bytes.write(0xFF);
 
         assertEquals("text", assertThrows(InvalidUtf8Exception.class, () -> PlaintextBody.decode(bytes.toByteArray())).field());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
