@@ -26,22 +26,48 @@ public final class BoxKeys {
     /**
      * The X25519 public key of an Ed25519 public key.
      *
-     * <p>Like libsodium, refuses keys of small order, keys that are not on the curve and
-     * keys outside the prime-order subgroup; unlike libsodium 1.0.18 it also refuses the
-     * few non-canonical encodings (y ≥ p) that libsodium would reduce, since no honest
-     * key is encoded that way.
+     * <p>Refuses what libsodium 1.0.18 refuses: encodings of small-order points, keys
+     * that are not on the curve, and keys outside the prime-order subgroup, where
+     * libsodium's subgroup test ({@code ge25519_is_on_main_subgroup}, which checks that
+     * [L]A has x = 0) also lets through a point of order 2L, i.e. a prime-order point
+     * plus the point (0, −1) of order 2. We accept those too, to agree with libsodium on
+     * every key: the order-2 part is harmless here, since X25519 scalars are multiples
+     * of 8. The one difference: libsodium reduces the few non-canonical encodings
+     * (y ≥ p) that are not on its small-order list, we refuse them; no honest key is
+     * encoded that way.
      *
      * @throws IllegalArgumentException  if the key is not 32 bytes
      * @throws InvalidPublicKeyException if the key is not a usable point
      */
     public static byte[] toX25519PublicKey(byte[] ed25519PublicKey) {
         Lengths.require(ed25519PublicKey, Ed25519KeyPair.PUBLIC_KEY_BYTES, "Ed25519 public key");
-        if (SmallOrderPoints.contains(ed25519PublicKey, 0)
-                || !Ed25519.validatePublicKeyFull(ed25519PublicKey, 0)) {
+        if (SmallOrderPoints.contains(ed25519PublicKey, 0) || !inLibsodiumsMainSubgroup(ed25519PublicKey)) {
             throw new InvalidPublicKeyException(
                     "Ed25519 public key is not a valid point of prime order; cannot convert it to X25519");
         }
         return montgomeryU(ed25519PublicKey);
+    }
+
+    /** A has order L, or A + (0, −1) = (−x, −y) has (libsodium's [L]A has x = 0). */
+    private static boolean inLibsodiumsMainSubgroup(byte[] point) {
+        return Ed25519.validatePublicKeyFull(point, 0)
+                || Ed25519.validatePublicKeyFull(negatedCoordinates(point), 0);
+    }
+
+    /**
+     * The encoding of (−x, −y) for the point (x, y) encoded in {@code point}; x ≠ 0
+     * here (only y = ±1 have x = 0, and they are on the small-order list), so the sign
+     * bit of x flips.
+     */
+    private static byte[] negatedCoordinates(byte[] point) {
+        int[] y = X25519Field.create();
+        X25519Field.decode(point, 0, y);
+        X25519Field.negate(y, y);
+        X25519Field.normalize(y);
+        byte[] negated = new byte[Ed25519KeyPair.PUBLIC_KEY_BYTES];
+        X25519Field.encode(y, negated, 0);
+        negated[31] |= (byte) (~point[31] & 0x80);
+        return negated;
     }
 
     /** u = (1+y)/(1−y); y ≠ 1 is guaranteed by the small-order check. */
