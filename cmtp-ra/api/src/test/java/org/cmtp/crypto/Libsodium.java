@@ -9,9 +9,9 @@ import com.goterl.lazysodium.utils.LibraryLoader;
  * JNA bindings, as the reference our pure-Java code is checked against. Methods return
  * null where libsodium returns an error, so tests can assert that both sides refuse.
  */
-final class Libsodium {
+public final class Libsodium {
 
-    static final SodiumJava NATIVE = load();
+    public static final SodiumJava NATIVE = load();
 
     /** libsodium's crypto_pwhash_scryptsalsa208sha256 INTERACTIVE limits (N=16384, r=8, p=1). */
     static final long SCRYPT_OPSLIMIT_INTERACTIVE = 524288L;
@@ -27,42 +27,42 @@ final class Libsodium {
         return sodium;
     }
 
-    static byte[][] signSeedKeypair(byte[] seed) {
+    public static byte[][] signSeedKeypair(byte[] seed) {
         byte[] pk = new byte[32];
         byte[] sk = new byte[64];
         check(NATIVE.crypto_sign_seed_keypair(pk, sk, seed), "crypto_sign_seed_keypair");
         return new byte[][] {pk, sk};
     }
 
-    static byte[] signDetached(byte[] message, byte[] secretKey) {
+    public static byte[] signDetached(byte[] message, byte[] secretKey) {
         byte[] signature = new byte[64];
         check(NATIVE.crypto_sign_detached(signature, null, message, message.length, secretKey),
                 "crypto_sign_detached");
         return signature;
     }
 
-    static boolean verifyDetached(byte[] signature, byte[] message, byte[] publicKey) {
+    public static boolean verifyDetached(byte[] signature, byte[] message, byte[] publicKey) {
         return NATIVE.crypto_sign_verify_detached(signature, message, message.length, publicKey) == 0;
     }
 
-    static byte[] pkToCurve25519(byte[] ed25519PublicKey) {
+    public static byte[] pkToCurve25519(byte[] ed25519PublicKey) {
         byte[] out = new byte[32];
         return NATIVE.crypto_sign_ed25519_pk_to_curve25519(out, ed25519PublicKey) == 0 ? out : null;
     }
 
-    static byte[] skToCurve25519(byte[] ed25519SecretKey) {
+    public static byte[] skToCurve25519(byte[] ed25519SecretKey) {
         byte[] out = new byte[32];
         check(NATIVE.crypto_sign_ed25519_sk_to_curve25519(out, ed25519SecretKey),
                 "crypto_sign_ed25519_sk_to_curve25519");
         return out;
     }
 
-    static byte[] boxSeal(byte[] message, byte[] x25519PublicKey) {
+    public static byte[] boxSeal(byte[] message, byte[] x25519PublicKey) {
         byte[] sealed = new byte[message.length + 48];
         return NATIVE.crypto_box_seal(sealed, message, message.length, x25519PublicKey) == 0 ? sealed : null;
     }
 
-    static byte[] boxSealOpen(byte[] sealed, byte[] x25519PublicKey, byte[] x25519SecretKey) {
+    public static byte[] boxSealOpen(byte[] sealed, byte[] x25519PublicKey, byte[] x25519SecretKey) {
         if (sealed.length < 48) {
             return null;
         }
@@ -71,21 +71,21 @@ final class Libsodium {
         return rc == 0 ? message : null;
     }
 
-    static byte[] genericHash(int outputLength, byte[] data) {
+    public static byte[] genericHash(int outputLength, byte[] data) {
         byte[] out = new byte[outputLength];
         check(NATIVE.crypto_generichash(out, outputLength, data, data.length, null, 0), "crypto_generichash");
         return out;
     }
 
     /** The high-level scrypt with INTERACTIVE limits, as a libsodium client derives the xzibit key. */
-    static byte[] scryptInteractive(byte[] password, byte[] salt) {
+    public static byte[] scryptInteractive(byte[] password, byte[] salt) {
         byte[] key = new byte[32];
         check(NATIVE.crypto_pwhash_scryptsalsa208sha256(key, key.length, password, password.length, salt,
                 SCRYPT_OPSLIMIT_INTERACTIVE, SCRYPT_MEMLIMIT_INTERACTIVE), "crypto_pwhash_scryptsalsa208sha256");
         return key;
     }
 
-    static byte[] aeadChaCha20Poly1305Encrypt(byte[] message, byte[] nonce8, byte[] key) {
+    public static byte[] aeadChaCha20Poly1305Encrypt(byte[] message, byte[] nonce8, byte[] key) {
         byte[] out = new byte[message.length + 16];
         long[] outLength = new long[1];
         check(NATIVE.crypto_aead_chacha20poly1305_encrypt(out, outLength, message, message.length,
@@ -93,7 +93,7 @@ final class Libsodium {
         return out;
     }
 
-    static byte[] aeadChaCha20Poly1305Decrypt(byte[] ciphertext, byte[] nonce8, byte[] key) {
+    public static byte[] aeadChaCha20Poly1305Decrypt(byte[] ciphertext, byte[] nonce8, byte[] key) {
         if (ciphertext.length < 16) {
             return null;
         }
