@@ -1,5 +1,6 @@
 package org.cmtp.crypto;
 
+import org.cmtp.sodium.Libsodium;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.crypto.BoxKeys;
 import org.cmtp.crypto.Ed25519KeyPair;
-import org.cmtp.crypto.Libsodium;
+import org.cmtp.sodium.Libsodium;
 import org.cmtp.crypto.SealedBox;
 import org.cmtp.crypto.Signatures;
 import org.cmtp.crypto.Xzibit;

@@ -1,4 +1,4 @@
-package org.cmtp.crypto;
+package org.cmtp.sodium;
 
 import com.goterl.lazysodium.LazySodiumJava;
 import com.goterl.lazysodium.SodiumJava;
@@ -14,8 +14,8 @@ public final class Libsodium {
     public static final SodiumJava NATIVE = load();
 
     /** libsodium's crypto_pwhash_scryptsalsa208sha256 INTERACTIVE limits (N=16384, r=8, p=1). */
-    static final long SCRYPT_OPSLIMIT_INTERACTIVE = 524288L;
-    static final long SCRYPT_MEMLIMIT_INTERACTIVE = 16777216L;
+    public static final long SCRYPT_OPSLIMIT_INTERACTIVE = 524288L;
+    public static final long SCRYPT_MEMLIMIT_INTERACTIVE = 16777216L;
 
     private Libsodium() {
     }

@@ -1,0 +1,84 @@
+package org.cmtp.server.account;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/**
+ * A mail account of this server. The server keeps the account's public key and its
+ * xzibit (the password-protected key pair); it never keeps the password nor the
+ * secret key in clear. Account names are shared by all domains the server serves.
+ */
+@Entity
+@Table(name = "CMTP_ACCOUNT")
+@NamedQuery(name = Account.BY_NAME, query = "SELECT a FROM Account a WHERE a.name = :name")
+public class Account {
+
+    static final String BY_NAME = "Account.byName";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.TABLE)
+    private Long id;
+
+    @Column(name = "NAME", nullable = false, unique = true, length = 255)
+    private String name;
+
+    @Column(name = "PUBLIC_KEY", nullable = false, length = 32)
+    private byte[] publicKey;
+
+    @Lob
+    @Column(name = "XZIBIT", nullable = false)
+    private byte[] xzibit;
+
+    @Column(name = "CREATED", nullable = false)
+    private Instant created;
+
+    @Column(name = "ENABLED", nullable = false)
+    private boolean enabled;
+
+    protected Account() {
+    }
+
+    public Account(String name, byte[] publicKey, byte[] xzibit, Instant created) {
+        this.name = name;
+        this.publicKey = publicKey.clone();
+        this.xzibit = xzibit.clone();
+        this.created = created;
+        this.enabled = true;
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public byte[] getPublicKey() {
+        return publicKey.clone();
+    }
+
+    public byte[] getXzibit() {
+        return xzibit.clone();
+    }
+
+    public Instant getCreated() {
+        return created;
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+}

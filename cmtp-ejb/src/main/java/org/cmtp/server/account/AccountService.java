@@ -1,0 +1,89 @@
+package org.cmtp.server.account;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import org.cmtp.crypto.Ed25519KeyPair;
+import org.cmtp.crypto.Xzibit;
+import org.cmtp.message.MailAddress;
+import org.cmtp.protocol.InvalidAddressException;
+
+/**
+ * Creates and finds accounts. A new account either gets a key pair made here, locked
+ * in an xzibit with the user's password (the password is used once and forgotten), or
+ * brings its own public key and xzibit made on the client.
+ */
+@Stateless
+public class AccountService {
+
+    private static final Logger LOG = Logger.getLogger(AccountService.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @PersistenceContext(unitName = "cmtp")
+    private EntityManager em;
+
+    public Optional<Account> find(String name) {
+        return em.createNamedQuery(Account.BY_NAME, Account.class)
+                .setParameter("name", name)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** A new account whose keys are made on the server and sealed with {@code password}. */
+    public Account createWithPassword(String name, char[] password) {
+        checkNewName(name);
+        if (password == null || password.length < 8) {
+            throw new AccountException(AccountException.Kind.INVALID, "password",
+                    "the password must have at least 8 characters");
+        }
+        Ed25519KeyPair keys = Ed25519KeyPair.generate(RANDOM);
+        byte[] xzibit = Xzibit.create(password, keys, RANDOM).toBytes();
+        return persist(new Account(name, keys.publicKey(), xzibit, Instant.now()));
+    }
+
+    /** A new account with a public key and xzibit made by the client. */
+    public Account importAccount(String name, byte[] publicKey, byte[] xzibit) {
+        checkNewName(name);
+        if (publicKey == null || publicKey.length != 32) {
+            throw new AccountException(AccountException.Kind.INVALID, "publicKey",
+                    "the public key must be 32 bytes (64 hex digits)");
+        }
+        Xzibit parsed;
+        try {
+            parsed = Xzibit.parse(xzibit == null ? new byte[0] : xzibit);
+        } catch (RuntimeException e) {
+            throw new AccountException(AccountException.Kind.INVALID, "xzibit", "not a valid xzibit: " + e.getMessage());
+        }
+        return persist(new Account(name, publicKey, parsed.toBytes(), Instant.now()));
+    }
+
+    public Account setEnabled(String name, boolean enabled) {
+        Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
+        account.setEnabled(enabled);
+        return account;
+    }
+
+    private void checkNewName(String name) {
+        try {
+            MailAddress.validateName("name", name);
+        } catch (InvalidAddressException e) {
+            throw new AccountException(AccountException.Kind.INVALID, "name", e.getMessage());
+        }
+        if (find(name).isPresent()) {
+            throw new AccountException(AccountException.Kind.EXISTS, "name", "an account named '" + name + "' exists");
+        }
+    }
+
+    private Account persist(Account account) {
+        em.persist(account);
+        em.flush();
+        LOG.info(() -> "CMTP account created: " + account.getName());
+        return account;
+    }
+}

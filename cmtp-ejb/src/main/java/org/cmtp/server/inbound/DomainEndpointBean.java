@@ -1,0 +1,125 @@
+package org.cmtp.server.inbound;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.cmtp.crypto.Blake2b;
+import org.cmtp.message.Message;
+import org.cmtp.protocol.ProtocolException;
+import org.cmtp.protocol.Command;
+import org.cmtp.protocol.KeyReply;
+import org.cmtp.protocol.LoginReply;
+import org.cmtp.protocol.Reply;
+import org.cmtp.protocol.SignedStatus;
+import org.cmtp.protocol.StatusWord;
+import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.CmtpRequestListener;
+import org.cmtp.server.account.Account;
+import org.cmtp.server.account.AccountService;
+import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.identity.ServerIdentity;
+import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.StoredMessage;
+
+/**
+ * The domain's side of the CMTP listener: answers KEYREQUEST, LOGIN and MAIL from the
+ * database. The resource adapter calls it for every such command; the listening
+ * address and limits come from the server configuration (see {@code CmtpActivationSpec}).
+ *
+ * <p>Transactions are demarcated by the services it calls, not here: {@link Mailbox#store}
+ * commits before this bean signs a {@code SUCCESS} receipt.
+ */
+@MessageDriven(
+        messageListenerInterface = CmtpRequestListener.class,
+        activationConfig = {
+            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "cmtp-ra")
+        })
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DomainEndpointBean implements CmtpRequestListener {
+
+    private static final Logger LOG = Logger.getLogger(DomainEndpointBean.class.getName());
+
+    @EJB
+    private ServerIdentity identity;
+    @EJB
+    private AccountService accounts;
+    @EJB
+    private Mailbox mailbox;
+    @Inject
+    private CmtpConfiguration configuration;
+
+    @Override
+    public Reply keyRequest(Command.KeyRequest request, ClientInfo client) {
+        if (request.user().isEmpty()) {
+            return keyReply(identity.publicKey());
+        }
+        if (!configuration.isLocalDomain(request.domain())) {
+            // Key relay to other domains arrives with federation; until then it is not available.
+            return status(StatusWord.KEYNOTAVAILABLE, new byte[0]);
+        }
+        return accounts.find(request.user())
+                .filter(Account::isEnabled)
+                .<Reply>map(account -> keyReply(account.getPublicKey()))
+                .orElseGet(() -> status(StatusWord.KEYNOTAVAILABLE, new byte[0]));
+    }
+
+    @Override
+    public Reply login(Command.Login request, ClientInfo client) {
+        Optional<Account> account = accounts.find(request.user()).filter(Account::isEnabled);
+        if (account.isEmpty()) {
+            return status(StatusWord.FAILURE, new byte[0]);
+        }
+        byte[] xzibit = account.get().getXzibit();
+        return new LoginReply(xzibit, identity.sign(xzibit));
+    }
+
+    @Override
+    public SignedStatus mail(Command.Mail mail, ClientInfo client) {
+        byte[] receiptHash = Blake2b.hash512(mail.rawMessage());
+        Message message = mail.message();
+        if (!configuration.isLocalDomain(message.destination().domain())) {
+            LOG.info(() -> "CMTP refused relay to " + message.destination().domain() + " from " + client.remoteHost());
+            return status(StatusWord.DELIVERYFAILURE, receiptHash);
+        }
+        Optional<Account> account = accounts.find(message.destination().account()).filter(Account::isEnabled);
+        if (account.isEmpty()) {
+            LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
+            return status(StatusWord.DELIVERYFAILURE, receiptHash);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String sender = message.source().toString();
+        try {
+            byte[] stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
+            mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
+        } catch (ProtocolException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
+                    + "; answering FAILURE so that the sender keeps it", e);
+            return status(StatusWord.FAILURE, receiptHash);
+        }
+        return status(StatusWord.SUCCESS, receiptHash);
+    }
+
+    @Override
+    public SignedStatus status(StatusWord word, byte[] context) {
+        return new SignedStatus(word, identity.sign(SignedStatus.bytesToSign(word, context)));
+    }
+
+    private KeyReply keyReply(byte[] publicKey) {
+        return new KeyReply(publicKey, identity.sign(publicKey));
+    }
+
+    /** PROTOCOL.md §6: "2026-11-28T16:00:00Z example.org accepted from 192.0.2.7\n". */
+    private String logLine(Instant now, ClientInfo client) {
+        return now + " " + configuration.primaryDomain() + " accepted from " + client.remoteHost() + "\n";
+    }
+}

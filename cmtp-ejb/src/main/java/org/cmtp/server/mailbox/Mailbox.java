@@ -1,0 +1,56 @@
+package org.cmtp.server.mailbox;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.cmtp.server.account.Account;
+
+/**
+ * The accounts' mailboxes. {@link #store} runs in a transaction of its own, so that
+ * when it returns the message is committed: only then may the server sign a receipt.
+ */
+@Stateless
+public class Mailbox {
+
+    @PersistenceContext(unitName = "cmtp")
+    private EntityManager em;
+
+    /** Stores and commits the message; returns its id. */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public long store(StoredMessage message) {
+        Account managed = em.find(Account.class, message.getAccount().getId());
+        if (managed == null) {
+            throw new IllegalStateException("account " + message.getAccount().getName() + " vanished");
+        }
+        em.persist(message);
+        em.flush();
+        return message.getId();
+    }
+
+    /** The messages of an account, newest first, without their contents. */
+    public List<MessageSummary> list(Account account, int first, int max) {
+        return em.createQuery("SELECT NEW org.cmtp.server.mailbox.MessageSummary(m.id, m.sender, m.size, m.received, "
+                + "m.clientAddress) FROM StoredMessage m WHERE m.account = :account ORDER BY m.received DESC, m.id DESC",
+                MessageSummary.class)
+                .setParameter("account", account)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /** The exact stored bytes of one message of {@code account}. */
+    public Optional<byte[]> content(Account account, long id) {
+        return em.createQuery("SELECT m.content FROM StoredMessage m WHERE m.id = :id AND m.account = :account",
+                byte[].class)
+                .setParameter("id", id)
+                .setParameter("account", account)
+                .getResultStream()
+                .findFirst();
+    }
+}

@@ -1,0 +1,102 @@
+package org.cmtp.server.mailbox;
+
+import jakarta.persistence.Basic;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Lob;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+import org.cmtp.server.account.Account;
+
+/**
+ * A message delivered into an account's mailbox: the exact bytes the client sent,
+ * plus this server's log line (PROTOCOL.md §6), and what the receipt was signed over.
+ */
+@Entity
+@Table(name = "CMTP_MESSAGE", indexes = @Index(name = "CMTP_MESSAGE_ACCOUNT", columnList = "ACCOUNT_ID,RECEIVED"))
+public class StoredMessage {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.TABLE)
+    private Long id;
+
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "ACCOUNT_ID", nullable = false)
+    private Account account;
+
+    /** Loaded only for raw download: listing a mailbox must not read every body. */
+    @Lob
+    @Basic(fetch = FetchType.LAZY)
+    @Column(name = "CONTENT", nullable = false)
+    private byte[] content;
+
+    @Column(name = "SENDER", nullable = false, length = 520)
+    private String sender;
+
+    @Column(name = "SIZE_BYTES", nullable = false)
+    private long size;
+
+    @Column(name = "RECEIVED", nullable = false)
+    private Instant received;
+
+    @Column(name = "CLIENT_ADDRESS", nullable = false, length = 64)
+    private String clientAddress;
+
+    @Column(name = "RECEIPT_HASH", nullable = false, length = 64)
+    private byte[] receiptHash;
+
+    protected StoredMessage() {
+    }
+
+    public StoredMessage(Account account, byte[] content, String sender, Instant received, String clientAddress,
+            byte[] receiptHash) {
+        this.account = account;
+        this.content = content;
+        this.sender = sender;
+        this.size = content.length;
+        this.received = received;
+        this.clientAddress = clientAddress;
+        this.receiptHash = receiptHash.clone();
+    }
+
+    public Long getId() {
+        return id;
+    }
+
+    public Account getAccount() {
+        return account;
+    }
+
+    public byte[] getContent() {
+        return content;
+    }
+
+    public String getSender() {
+        return sender;
+    }
+
+    public long getSize() {
+        return size;
+    }
+
+    public Instant getReceived() {
+        return received;
+    }
+
+    public String getClientAddress() {
+        return clientAddress;
+    }
+
+    public byte[] getReceiptHash() {
+        return receiptHash.clone();
+    }
+}

@@ -1,0 +1,117 @@
+package org.cmtp.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonArray;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.MailBytes;
+import org.cmtp.it.support.RawCmtpConnection;
+import org.cmtp.it.support.Replies;
+import org.cmtp.sodium.Libsodium;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command, as an operator uses it: data survives a {@code kill -9} and
+ * a restart, the generated admin password is shown once, and two instances with their
+ * own addresses, ports and data directories run side by side without meeting.
+ */
+class LauncherIT {
+
+    private static final Pattern GENERATED_PASSWORD = Pattern.compile("CMTP admin password generated[^:]*: (\\w+)");
+
+    private static Path dataDir(String name) throws Exception {
+        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("launcher-" + name);
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void accountsMailAndTheServerKeySurviveKillNineAndRestart() throws Exception {
+        Path data = dataDir("restart");
+        LaunchedServer server = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
+        byte[] serverKey;
+        byte[] sent;
+        String password;
+        try {
+            server.start();
+            Matcher generated = GENERATED_PASSWORD.matcher(server.log());
+            assertTrue(generated.find(), "the first start prints a generated admin password");
+            password = generated.group(1);
+            AdminClient admin = new AdminClient(server.http(), "admin", password);
+            serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+            admin.createAccount("carol", "carol's password");
+            MailBytes mail = MailBytes.to("carol", "restart.test").body(new byte[100]);
+            sent = mail.message();
+            try (RawCmtpConnection cmtp = server.connect()) {
+                cmtp.readText();
+                Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, sent), serverKey);
+            }
+            server.kill(); // right after the receipt: nothing may be lost
+        } finally {
+            server.close();
+        }
+
+        LaunchedServer restarted = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
+        try {
+            restarted.start();
+            assertFalse(GENERATED_PASSWORD.matcher(restarted.log()).find(), "no new password on a restart");
+            AdminClient admin = new AdminClient(restarted.http(), "admin", password);
+            assertArrayEquals(serverKey, HexFormat.of().parseHex(
+                    admin.get("/api/server").json().asJsonObject().getString("publicKey")), "same server key");
+            assertEquals(200, admin.get("/api/accounts/carol").status(), "the account is still there");
+            JsonArray messages = admin.get("/api/accounts/carol/messages").json().asJsonArray();
+            assertEquals(1, messages.size(), "the message is still there, once");
+            byte[] stored = admin.getBytes("/api/accounts/carol/messages/" + messages.getJsonObject(0).getJsonNumber("id")
+                    + "/raw");
+            String line = ProtocolIT.appendedLogLine(sent, stored);
+            assertTrue(line.contains(" restart.test accepted from 127.0.0.1"), line);
+            try (RawCmtpConnection cmtp = restarted.connect()) {
+                cmtp.readText();
+                assertArrayEquals(serverKey, Replies.expectKey(cmtp.send("KEYREQUEST\0\0"), null));
+            }
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void twoInstancesRunSideBySideWithoutJoiningEachOther() throws Exception {
+        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931, dataDir("first"), "first.test", "pw-1");
+             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932, dataDir("second"), "second.test",
+                     "pw-2")) {
+            first.start();
+            second.start();
+            AdminClient firstAdmin = new AdminClient(first.http(), "admin", "pw-1");
+            AdminClient secondAdmin = new AdminClient(second.http(), "admin", "pw-2");
+            String firstKey = firstAdmin.get("/api/server").json().asJsonObject().getString("publicKey");
+            String secondKey = secondAdmin.get("/api/server").json().asJsonObject().getString("publicKey");
+            assertNotEquals(firstKey, secondKey, "each has its own identity");
+            firstAdmin.createAccount("dave", "dave's password");
+            assertEquals(404, secondAdmin.get("/api/accounts/dave").status(), "and its own accounts");
+            assertEquals(401, new AdminClient(second.http(), "admin", "pw-1").get("/api/server").status());
+            for (LaunchedServer server : new LaunchedServer[] {first, second}) {
+                try (RawCmtpConnection cmtp = server.connect()) {
+                    cmtp.readText();
+                    assertEquals("O_O\n\0", cmtp.send("NOOP\0").readText());
+                }
+                assertFalse(server.log().contains("Data Grid Status"), "no cluster formed");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.cmtp.it.support;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server started exactly as the README tells an operator: {@code ./cmtp-server}
+ * with {@code CMTP_*} environment variables, in its own process, its output in a log
+ * file. Used for what Arquillian cannot do: restarts, {@code kill -9}, two instances.
+ */
+public final class LaunchedServer implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(240);
+
+    private final Map<String, String> environment;
+    private final Path log;
+    private Process process;
+    private long logOffset;
+
+    public LaunchedServer(String bind, int cmtpPort, int httpPort, Path dataDir, String domain, String adminPassword) {
+        environment = new HashMap<>();
+        environment.put("CMTP_BIND", bind);
+        environment.put("CMTP_PORT", Integer.toString(cmtpPort));
+        environment.put("CMTP_HTTP_PORT", Integer.toString(httpPort));
+        environment.put("CMTP_DATA_DIR", dataDir.toString());
+        environment.put("CMTP_DOMAIN", domain);
+        environment.put("CMTP_JAVA_OPTS", "-Xmx512m");
+        // The build under test is already packaged; the launcher must not rebuild it.
+        environment.put("CMTP_NO_BUILD", "1");
+        if (adminPassword != null) {
+            environment.put("CMTP_ADMIN_PASSWORD", adminPassword);
+        }
+        log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    /** Starts the server and waits until both its CMTP port and its HTTP port answer. */
+    public LaunchedServer start() throws IOException, InterruptedException {
+        Files.createDirectories(log.getParent());
+        logOffset = Files.exists(log) ? Files.size(log) : 0;
+        ProcessBuilder builder = new ProcessBuilder(repository().resolve("cmtp-server").toString())
+                .directory(repository().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().remove("CMTP_ADMIN_PASSWORD");
+        builder.environment().putAll(environment);
+        process = builder.start();
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("cmtp-server exited with " + process.exitValue() + "; log:\n" + log());
+            }
+            if (listening(cmtpPort()) && listening(httpPort()) && log().contains("Payara Micro") && log().contains("ready in")) {
+                return this;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("cmtp-server did not start within " + STARTUP + "; log:\n" + log());
+    }
+
+    /** {@code kill -9}: the JVM gets no chance to flush or close anything. */
+    public void kill() throws InterruptedException {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** What the server printed since this {@link #start()}. */
+    public String log() throws IOException {
+        if (!Files.exists(log)) {
+            return "";
+        }
+        byte[] all = Files.readAllBytes(log);
+        int from = (int) Math.min(logOffset, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    }
+
+    public String host() {
+        return environment.get("CMTP_BIND");
+    }
+
+    public int cmtpPort() {
+        return Integer.parseInt(environment.get("CMTP_PORT"));
+    }
+
+    public int httpPort() {
+        return Integer.parseInt(environment.get("CMTP_HTTP_PORT"));
+    }
+
+    public URI http() {
+        return URI.create("http://" + host() + ":" + httpPort() + "/");
+    }
+
+    public RawCmtpConnection connect() throws IOException {
+        return new RawCmtpConnection(host(), cmtpPort());
+    }
+
+    private boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path repository() {
+        return Path.of(System.getProperty("it.repo.dir", "..")).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}

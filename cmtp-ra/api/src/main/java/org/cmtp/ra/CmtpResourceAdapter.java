@@ -1,0 +1,102 @@
+package org.cmtp.ra;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.ResourceAdapter;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import javax.transaction.xa.XAResource;
+
+import org.cmtp.ra.inbound.CmtpActivationSpec;
+import org.cmtp.ra.inbound.CmtpListener;
+
+/**
+ * The CMTP resource adapter: owns the listening sockets of the server. Each endpoint
+ * activation (the server's mailbox MDB, or an application's MDB) with a
+ * {@link CmtpActivationSpec} gets its own {@link CmtpListener}; stopping the adapter
+ * or undeploying the endpoint closes it and every connection it serves.
+ */
+public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(CmtpResourceAdapter.class.getName());
+
+    private transient BootstrapContext bootstrapContext;
+    private final transient Map<ActivationKey, CmtpListener> listeners = new ConcurrentHashMap<>();
+
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        this.bootstrapContext = context;
+        LOG.info("CMTP resource adapter started");
+    }
+
+    @Override
+    public void stop() {
+        listeners.values().forEach(CmtpListener::close);
+        listeners.clear();
+        LOG.info("CMTP resource adapter stopped");
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof CmtpActivationSpec)) {
+            throw new NotSupportedException("CMTP adapter needs a CmtpActivationSpec, got " + spec.getClass().getName());
+        }
+        CmtpActivationSpec cmtpSpec = (CmtpActivationSpec) spec;
+        cmtpSpec.validate();
+        CmtpListener listener = new CmtpListener(cmtpSpec, factory, bootstrapContext.getWorkManager());
+        try {
+            listener.open();
+        } catch (IOException e) {
+            throw new ResourceAdapterInternalException(
+                    "cannot listen for CMTP on " + cmtpSpec.effectiveBindAddress() + ":" + cmtpSpec.effectivePort()
+                            + ": " + e.getMessage(), e);
+        }
+        listeners.put(new ActivationKey(factory, cmtpSpec), listener);
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        CmtpListener listener = listeners.remove(new ActivationKey(factory, spec));
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    /** The adapter has no configuration properties of its own, so all instances are equal (JCA 5.3.1). */
+    @Override
+    public boolean equals(Object other) {
+        return other != null && other.getClass() == getClass();
+    }
+
+    @Override
+    public int hashCode() {
+        return CmtpResourceAdapter.class.hashCode();
+    }
+
+    /** Identity of an activation: the same factory and spec objects the container passes again on deactivation. */
+    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ActivationKey other && other.factory == factory && other.spec == spec;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(factory) * 31 + System.identityHashCode(spec);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.cmtp.ra.inbound;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+import org.cmtp.ra.Setting;
+
+/**
+ * Where and how one CMTP listener accepts connections: one activation of an endpoint
+ * (the server's MDB) is one listening socket.
+ *
+ * <p>Every property left unset by the activation config falls back to the server
+ * configuration ({@code cmtp.*} system property or {@code CMTP_*} environment
+ * variable, see README "Configuration"), then to the default named here. This keeps
+ * the MDB annotation free of host names and ports, portably across Payara and WildFly.
+ */
+public class CmtpActivationSpec implements ActivationSpec {
+
+    public static final int DEFAULT_PORT = 9001;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 200;
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+    public static final int DEFAULT_MESSAGE_TIMEOUT_SECONDS = 600;
+    public static final int DEFAULT_MAX_BAD_COMMANDS = 10;
+    public static final int DEFAULT_MAX_ATTACHMENTS = 1000;
+
+    private ResourceAdapter resourceAdapter;
+    private String bindAddress;
+    private Integer port;
+    private Integer maxMessageSize;
+    private Integer maxAttachments;
+    private Integer maxConnections;
+    private Integer idleTimeoutSeconds;
+    private Integer messageTimeoutSeconds;
+    private Integer maxBadCommands;
+    private Integer proofOfWorkDifficulty;
+    private String banner;
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        requireRange("port", effectivePort(), 0, 65535);
+        requireRange("maxMessageSize", effectiveMaxMessageSize(), 1024, Integer.MAX_VALUE);
+        requireRange("maxAttachments", effectiveMaxAttachments(), 0, 100_000);
+        requireRange("maxConnections", effectiveMaxConnections(), 1, 100_000);
+        requireRange("idleTimeoutSeconds", effectiveIdleTimeoutSeconds(), 1, 86_400);
+        requireRange("messageTimeoutSeconds", effectiveMessageTimeoutSeconds(), 1, 86_400);
+        requireRange("maxBadCommands", effectiveMaxBadCommands(), 1, 1_000);
+        requireRange("proofOfWorkDifficulty", effectiveProofOfWorkDifficulty(), 0, 64);
+        String address = effectiveBindAddress();
+        try {
+            InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw invalid("bindAddress", "'" + address + "' is not an address of this host");
+        }
+        if (effectiveBanner().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 250
+                || effectiveBanner().indexOf('\0') >= 0) {
+            throw invalid("banner", "must be under 250 bytes of text without NUL");
+        }
+    }
+
+    private static void requireRange(String property, long value, long min, long max)
+            throws InvalidPropertyException {
+        if (value < min || value > max) {
+            throw invalid(property, "must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static InvalidPropertyException invalid(String property, String problem) {
+        InvalidPropertyException e = new InvalidPropertyException("CMTP activation property " + property + " " + problem);
+        return e;
+    }
+
+    public String effectiveBindAddress() {
+        return bindAddress != null ? bindAddress : Setting.text("cmtp.bind", "0.0.0.0");
+    }
+
+    public int effectivePort() {
+        return port != null ? port : Setting.integer("cmtp.port", DEFAULT_PORT);
+    }
+
+    public int effectiveMaxMessageSize() {
+        return maxMessageSize != null ? maxMessageSize : Setting.integer("cmtp.max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    public int effectiveMaxAttachments() {
+        return maxAttachments != null ? maxAttachments : Setting.integer("cmtp.max-attachments", DEFAULT_MAX_ATTACHMENTS);
+    }
+
+    public int effectiveMaxConnections() {
+        return maxConnections != null ? maxConnections : Setting.integer("cmtp.max-connections", DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public int effectiveIdleTimeoutSeconds() {
+        return idleTimeoutSeconds != null ? idleTimeoutSeconds
+                : Setting.integer("cmtp.idle-timeout", DEFAULT_IDLE_TIMEOUT_SECONDS);
+    }
+
+    public int effectiveMessageTimeoutSeconds() {
+        return messageTimeoutSeconds != null ? messageTimeoutSeconds
+                : Setting.integer("cmtp.message-timeout", DEFAULT_MESSAGE_TIMEOUT_SECONDS);
+    }
+
+    public int effectiveMaxBadCommands() {
+        return maxBadCommands != null ? maxBadCommands : Setting.integer("cmtp.max-bad-commands", DEFAULT_MAX_BAD_COMMANDS);
+    }
+
+    public int effectiveProofOfWorkDifficulty() {
+        return proofOfWorkDifficulty != null ? proofOfWorkDifficulty : Setting.integer("cmtp.pow-difficulty", 0);
+    }
+
+    public String effectiveBanner() {
+        return banner != null ? banner : Setting.text("cmtp.banner", "Welcome to CMTP version 1");
+    }
+
+    // JavaBean properties, set by the container from the activation config.
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = blankToNull(bindAddress);
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Integer getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(Integer maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public Integer getMaxAttachments() {
+        return maxAttachments;
+    }
+
+    public void setMaxAttachments(Integer maxAttachments) {
+        this.maxAttachments = maxAttachments;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getIdleTimeoutSeconds() {
+        return idleTimeoutSeconds;
+    }
+
+    public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public Integer getMessageTimeoutSeconds() {
+        return messageTimeoutSeconds;
+    }
+
+    public void setMessageTimeoutSeconds(Integer messageTimeoutSeconds) {
+        this.messageTimeoutSeconds = messageTimeoutSeconds;
+    }
+
+    public Integer getMaxBadCommands() {
+        return maxBadCommands;
+    }
+
+    public void setMaxBadCommands(Integer maxBadCommands) {
+        this.maxBadCommands = maxBadCommands;
+    }
+
+    public Integer getProofOfWorkDifficulty() {
+        return proofOfWorkDifficulty;
+    }
+
+    public void setProofOfWorkDifficulty(Integer proofOfWorkDifficulty) {
+        this.proofOfWorkDifficulty = proofOfWorkDifficulty;
+    }
+
+    public String getBanner() {
+        return banner;
+    }
+
+    public void setBanner(String banner) {
+        this.banner = blankToNull(banner);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter resourceAdapter) throws ResourceException {
+        this.resourceAdapter = Objects.requireNonNull(resourceAdapter);
+    }
+
+    @Override
+    public String toString() {
+        return "CMTP listener " + effectiveBindAddress() + ":" + effectivePort();
+    }
+}

@@ -1,0 +1,133 @@
+package org.cmtp.web.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import org.cmtp.server.account.Account;
+import org.cmtp.server.account.AccountException;
+import org.cmtp.server.account.AccountService;
+import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.MessageSummary;
+
+/** Accounts and their mailboxes. */
+@Path("accounts")
+@RequestScoped
+@RolesAllowed(AdminApi.ROLE)
+@Produces(MediaType.APPLICATION_JSON)
+public class AccountsResource {
+
+    @EJB
+    private AccountService accounts;
+    @EJB
+    private Mailbox mailbox;
+    @Inject
+    private CmtpConfiguration configuration;
+
+    /** Either {@code password}, or {@code publicKey} and {@code xzibit} (hex) made by the client. */
+    public static class NewAccount {
+        public String name;
+        public String password;
+        public String publicKey;
+        public String xzibit;
+    }
+
+    public static class AccountView {
+        public String name;
+        public String address;
+        public String publicKey;
+        public boolean enabled;
+        public String created;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(NewAccount request) {
+        if (request == null || request.name == null) {
+            throw new AccountException(AccountException.Kind.INVALID, "name", "the account needs a name");
+        }
+        Account created;
+        if (request.password != null) {
+            if (request.publicKey != null || request.xzibit != null) {
+                throw new AccountException(AccountException.Kind.INVALID, "password",
+                        "give either a password or a publicKey and xzibit, not both");
+            }
+            created = accounts.createWithPassword(request.name, request.password.toCharArray());
+        } else if (request.publicKey != null && request.xzibit != null) {
+            created = accounts.importAccount(request.name, hex("publicKey", request.publicKey),
+                    hex("xzibit", request.xzibit));
+        } else {
+            throw new AccountException(AccountException.Kind.INVALID, "password",
+                    "give a password, or a publicKey and an xzibit made by the client");
+        }
+        return Response.created(UriBuilder.fromResource(AccountsResource.class).path(created.getName()).build())
+                .entity(view(created)).build();
+    }
+
+    @GET
+    @Path("{name}")
+    public AccountView get(@PathParam("name") String name) {
+        return view(find(name));
+    }
+
+    @GET
+    @Path("{name}/messages")
+    public List<MessageSummary> messages(@PathParam("name") String name,
+            @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
+        if (first < 0 || max < 1 || max > 1000) {
+            throw new AccountException(AccountException.Kind.INVALID, "max", "first must be ≥ 0 and max in 1..1000");
+        }
+        return mailbox.list(find(name), first, max);
+    }
+
+    @GET
+    @Path("{name}/messages/{id}/raw")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response raw(@PathParam("name") String name, @PathParam("id") long id) {
+        byte[] content = mailbox.content(find(name), id)
+                .orElseThrow(() -> new AccountException(AccountException.Kind.NOT_FOUND, "id",
+                        "no message " + id + " in the mailbox of " + name));
+        return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"message-" + id + ".cmtp\"")
+                .build();
+    }
+
+    private Account find(String name) {
+        return accounts.find(name).orElseThrow(
+                () -> new AccountException(AccountException.Kind.NOT_FOUND, "name", "no account named '" + name + "'"));
+    }
+
+    private AccountView view(Account account) {
+        AccountView view = new AccountView();
+        view.name = account.getName();
+        view.address = account.getName() + "@" + configuration.primaryDomain();
+        view.publicKey = HexFormat.of().formatHex(account.getPublicKey());
+        view.enabled = account.isEnabled();
+        view.created = account.getCreated().toString();
+        return view;
+    }
+
+    private static byte[] hex(String field, String value) {
+        try {
+            return HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            throw new AccountException(AccountException.Kind.INVALID, field, field + " is not hexadecimal");
+        }
+    }
+}

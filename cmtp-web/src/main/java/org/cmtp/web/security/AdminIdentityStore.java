@@ -1,0 +1,29 @@
+package org.cmtp.web.security;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStore;
+
+import java.util.Set;
+
+import org.cmtp.server.admin.AdminCredentials;
+import org.cmtp.web.api.AdminApi;
+
+/** Checks the administrator's HTTP Basic credentials against the stored password hash. */
+@ApplicationScoped
+@BasicAuthenticationMechanismDefinition(realmName = "CMTP administration")
+public class AdminIdentityStore implements IdentityStore {
+
+    @EJB
+    private AdminCredentials credentials;
+
+    public CredentialValidationResult validate(UsernamePasswordCredential credential) {
+        if (credentials.check(credential.getCaller(), credential.getPassword().getValue())) {
+            return new CredentialValidationResult(credential.getCaller(), Set.of(AdminApi.ROLE));
+        }
+        return CredentialValidationResult.INVALID_RESULT;
+    }
+}
