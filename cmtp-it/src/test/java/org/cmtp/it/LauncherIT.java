@@ -110,7 +110,27 @@ class LauncherIT {
                     cmtp.readText();
                     assertEquals("O_O\n\0", cmtp.send("NOOP\0").readText());
                 }
-                assertFalse(server.log().contains("Data Grid Status"), "no cluster formed");
+                assertFalse(server.log().matches("(?s).*DG Size: [2-9].*"), "no data grid formed between the two");
+            }
+        }
+    }
+
+    @Test
+    void redeployingClosesTheListenerAndItsConnectionsAndServesAgainWithoutARestart() throws Exception {
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941, dataDir("redeploy"), "redeploy.test",
+                "pw-r").with("CMTP_EXPLODED", "1")) {
+            server.start();
+            try (RawCmtpConnection open = server.connect()) {
+                open.readText();
+                Files.writeString(server.dataDir().resolve("app/ROOT/.reload"), "");
+                assertTrue(open.closedByServerWithin(120_000), "undeploying closes the open connection");
+            }
+            server.awaitLog("CMTP listening on 127.0.0.1:19941", 2, java.time.Duration.ofSeconds(120));
+            assertTrue(server.log().contains("CMTP listener on 127.0.0.1:19941 closed"), "the listener was closed");
+            try (RawCmtpConnection cmtp = server.connect()) {
+                cmtp.readText();
+                assertEquals("O_O\n\0", cmtp.send("NOOP\0").readText(), "the redeployed endpoint serves");
+                Replies.expectKey(cmtp.send("KEYREQUEST\0\0"), null);
             }
         }
     }

@@ -57,7 +57,7 @@ class ProtocolIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        admin = AdminClient.admin(base.toURI());
+        admin = AdminClient.admin(TestServer.http(base));
         JsonObject server = admin.get("/api/server").json().asJsonObject();
         serverKey = HexFormat.of().parseHex(server.getString("publicKey"));
     }

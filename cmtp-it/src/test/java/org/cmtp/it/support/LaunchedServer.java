@@ -43,6 +43,29 @@ public final class LaunchedServer implements AutoCloseable {
         log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
+    /** Sets one more environment variable of the server, before {@link #start()}. */
+    public LaunchedServer with(String variable, String value) {
+        environment.put(variable, value);
+        return this;
+    }
+
+    public Path dataDir() {
+        return Path.of(environment.get("CMTP_DATA_DIR"));
+    }
+
+    /** Waits until the server's log since start shows {@code text} {@code times} times. */
+    public void awaitLog(String text, int times, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (log().split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the log did not show '" + text + "' " + times + " times within " + timeout
+                + "; log:\n" + log());
+    }
+
     /** Starts the server and waits until both its CMTP port and its HTTP port answer. */
     public LaunchedServer start() throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());

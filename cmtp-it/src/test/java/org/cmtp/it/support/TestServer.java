@@ -1,5 +1,8 @@
 package org.cmtp.it.support;
 
+import java.net.URI;
+import java.net.URL;
+
 /** Where the server under test listens and how it is set up (system properties from the failsafe configuration). */
 public final class TestServer {
 
@@ -16,6 +19,14 @@ public final class TestServer {
 
     public static String domain() {
         return System.getProperty("it.domain", "it.test");
+    }
+
+    /**
+     * The server's HTTP base: the port Arquillian reports, on the loopback address the
+     * server binds to (Arquillian names the machine's host name, where nothing listens).
+     */
+    public static URI http(URL arquillianUrl) {
+        return URI.create("http://" + host() + ":" + arquillianUrl.getPort() + "/");
     }
 
     public static String adminPassword() {

@@ -1,0 +1,61 @@
+package org.cmtp.ra.inbound;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.resource.spi.InvalidPropertyException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CmtpActivationSpecTest {
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("cmtp.port");
+    }
+
+    @Test
+    void defaultsAreThoseOfTheProtocolAndTheReadme() {
+        CmtpActivationSpec spec = new CmtpActivationSpec();
+        assertEquals(9001, spec.effectivePort());
+        assertEquals(25 * 1024 * 1024, spec.effectiveMaxMessageSize());
+        assertEquals(300, spec.effectiveIdleTimeoutSeconds());
+        assertEquals(10, spec.effectiveMaxBadCommands());
+        assertEquals(0, spec.effectiveProofOfWorkDifficulty());
+        assertDoesNotThrow(spec::validate);
+    }
+
+    @Test
+    void serverConfigurationFillsWhatTheActivationLeavesOpen() {
+        System.setProperty("cmtp.port", "19999");
+        CmtpActivationSpec spec = new CmtpActivationSpec();
+        assertEquals(19999, spec.effectivePort());
+        spec.setPort(20000);
+        assertEquals(20000, spec.effectivePort(), "an activation property wins");
+    }
+
+    @Test
+    void badValuesAreRejectedNamingTheProperty() {
+        CmtpActivationSpec spec = new CmtpActivationSpec();
+        spec.setPort(70000);
+        InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(e.getMessage().contains("port") && e.getMessage().contains("70000"), e.getMessage());
+
+        CmtpActivationSpec zeroConnections = new CmtpActivationSpec();
+        zeroConnections.setMaxConnections(0);
+        assertTrue(assertThrows(InvalidPropertyException.class, zeroConnections::validate).getMessage()
+                .contains("maxConnections"));
+
+        CmtpActivationSpec nowhere = new CmtpActivationSpec();
+        nowhere.setBindAddress("no-such-host.invalid");
+        assertTrue(assertThrows(InvalidPropertyException.class, nowhere::validate).getMessage()
+                .contains("bindAddress"));
+
+        CmtpActivationSpec nulBanner = new CmtpActivationSpec();
+        nulBanner.setBanner("hello\0world");
+        assertTrue(assertThrows(InvalidPropertyException.class, nulBanner::validate).getMessage().contains("banner"));
+    }
+}
