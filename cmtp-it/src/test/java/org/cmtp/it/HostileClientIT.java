@@ -90,6 +90,19 @@ class HostileClientIT {
     }
 
     @Test
+    void aMalformedMessageOfKnownLengthGetsAFailureAndTheSessionGoesOn() throws Exception {
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            cmtp.send(MailBytes.to("bob", TestServer.domain()).version(2).body(new byte[80]).command());
+            Replies.expectStatus(cmtp, "FAILURE", new byte[0], serverKey);
+            byte[] header = ByteBuffer.allocate(24).putInt(1).putInt(0).putLong(0).putLong(3).array();
+            cmtp.send("MAIL\0").send(header).send(new byte[] {(byte) 0xFF, (byte) 0xFE, 0})
+                    .send(TestServer.domain() + "\0alice\0far.test\0abc").send(MailBytes.ZERO_PROOF_OF_WORK);
+            Replies.expectStatus(cmtp, "FAILURE", new byte[0], serverKey);
+            assertEquals("O_O\n\0", cmtp.send("NOOP\0").readText(), "the stream stayed in step");
+        }
+    }
+
+    @Test
     void aMessageOverTheSizeLimitIsRefusedBeforeItIsRead() throws Exception {
         try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
             byte[] header = ByteBuffer.allocate(24).putInt(1).putInt(0).putLong(0).putLong(26214400L + 1).array();
