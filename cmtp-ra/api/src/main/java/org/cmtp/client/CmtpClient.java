@@ -401,8 +401,9 @@ public final class CmtpClient implements AutoCloseable {
                 }
                 int read = in.read(readBuffer);
                 if (read < 0) {
-                    replies.finish();
-                    throw fail(new ConnectionFailedException(server, name, "the server closed the connection", null));
+                    throw fail(new ConnectionFailedException(server, name, replies.isIdle()
+                            ? "the server closed the connection" : "the server closed the connection inside a reply",
+                            null));
                 }
                 replies.feed(readBuffer, 0, read);
             }

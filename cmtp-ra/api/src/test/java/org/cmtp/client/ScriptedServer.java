@@ -18,16 +18,16 @@ import org.cmtp.protocol.ProtocolException;
 
 /**
  * A CMTP server on the loopback interface whose answers a test scripts: a banner, then for
- * each decoded command the bytes {@code answer} returns (null closes the connection). One
- * connection at a time, on a daemon thread. Records the commands it received.
+ * each decoded command the bytes {@code answer} returns (null closes the connection). Each
+ * connection on a daemon thread of its own. Records the commands it received.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
     private final ServerSocket listener;
     private final Function<Command, byte[]> answer;
-    final List<Command> received = new CopyOnWriteArrayList<>();
+    public final List<Command> received = new CopyOnWriteArrayList<>();
 
-    ScriptedServer(Function<Command, byte[]> answer) throws IOException {
+    public ScriptedServer(Function<Command, byte[]> answer) throws IOException {
         this.answer = answer;
         listener = new ServerSocket();
         listener.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -36,16 +36,25 @@ final class ScriptedServer implements AutoCloseable {
         thread.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", listener.getLocalPort());
     }
 
     private void serve() {
         while (!listener.isClosed()) {
-            try (Socket socket = listener.accept()) {
-                converse(socket);
-            } catch (IOException | ProtocolException e) {
-                // next connection
+            try {
+                Socket socket = listener.accept();
+                Thread thread = new Thread(() -> {
+                    try (socket) {
+                        converse(socket);
+                    } catch (IOException | ProtocolException e) {
+                        // the connection ends
+                    }
+                }, "scripted-cmtp-connection");
+                thread.setDaemon(true);
+                thread.start();
+            } catch (IOException e) {
+                // closed, or the next connection
             }
         }
     }
