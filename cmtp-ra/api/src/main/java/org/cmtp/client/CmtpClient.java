@@ -71,6 +71,8 @@ public final class CmtpClient implements AutoCloseable {
     private ServerCapabilities capabilities;
     private volatile boolean broken;
     private volatile boolean closed;
+    /** A command is between its request and its reply (close() then does not wait for it). */
+    private volatile boolean busy;
 
     private CmtpClient(String server, Socket socket, Duration readTimeout, ProtocolLimits limits) throws IOException {
         this.server = server;
@@ -263,6 +265,16 @@ public final class CmtpClient implements AutoCloseable {
         }
         byte[] hash = Blake2b.hash512(rawMessage);
         replies.expect(ReplyKind.STATUS);
+        busy = true;
+        try {
+            return mail(name, rawMessage, proofOfWork, serverKey, hash);
+        } finally {
+            busy = false;
+        }
+    }
+
+    private SignedStatus mail(String name, byte[] rawMessage, byte[] proofOfWork, byte[] serverKey, byte[] hash)
+            throws CmtpClientException {
         IOException writeFailure = null;
         try {
             out.write("MAIL\0".getBytes(StandardCharsets.US_ASCII));
@@ -352,7 +364,7 @@ public final class CmtpClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (!broken) {
+        if (!broken && !busy) {
             try {
                 synchronized (this) {
                     out.write(CommandEncoder.encode(new Command.Obai()));
@@ -362,7 +374,7 @@ public final class CmtpClient implements AutoCloseable {
                 // closing anyway
             }
         }
-        closeSocket();
+        closeSocket(); // a call still waiting for its reply fails at once
     }
 
     @Override
@@ -382,13 +394,18 @@ public final class CmtpClient implements AutoCloseable {
     private Reply exchange(String name, Command command) throws CmtpClientException {
         requireUsable(name);
         replies.expectReplyTo(command);
+        busy = true;
         try {
             out.write(CommandEncoder.encode(command));
             out.flush();
+            return readReply(name);
+        } catch (CmtpClientException e) {
+            throw e;
         } catch (IOException e) {
             throw fail(new ConnectionFailedException(server, name, describe(e), e));
+        } finally {
+            busy = false;
         }
-        return readReply(name);
     }
 
     /** Reads until the decoder has one whole reply. */
@@ -407,6 +424,8 @@ public final class CmtpClient implements AutoCloseable {
                 }
                 replies.feed(readBuffer, 0, read);
             }
+        } catch (CmtpClientException e) {
+            throw e;
         } catch (ProtocolException e) {
             throw fail(new MalformedServerReplyException(server, name, e.getMessage(), e));
         } catch (SocketTimeoutException e) {
