@@ -1,0 +1,391 @@
+package org.cmtp.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.cmtp.client.CmtpClient;
+import org.cmtp.client.CmtpClientException;
+import org.cmtp.client.MailSendException;
+import org.cmtp.client.MailSender;
+import org.cmtp.client.OutgoingMail;
+import org.cmtp.client.Receipt;
+import org.cmtp.client.ReceivedMail;
+import org.cmtp.crypto.CryptoException;
+import org.cmtp.crypto.Ed25519KeyPair;
+import org.cmtp.crypto.WrongPasswordException;
+import org.cmtp.message.Attachment;
+import org.cmtp.message.MailAddress;
+import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.protocol.ProtocolException;
+import org.cmtp.protocol.StatusWord;
+
+/**
+ * The {@code cmtp} command: parses the command line, runs one subcommand, and maps every
+ * outcome to an exit code — 0 done, 1 wrong usage, 2 failure — with one line on stderr
+ * naming the cause.
+ */
+final class Cli {
+
+    static final int OK = 0;
+    static final int USAGE = 1;
+    static final int FAILURE = 2;
+
+    static final String USAGE_TEXT = """
+            usage: cmtp [--server HOST[:PORT]] [--timeout SECONDS] [--server-key HEX] COMMAND ...
+
+              keyrequest ACCOUNT@DOMAIN            print the account's public key (hex)
+              login ACCOUNT [--out FILE] [--force] [--password-file FILE]
+                                                   fetch the account's xzibit, open it with the
+                                                   password (console, --password-file or
+                                                   CMTP_PASSWORD) and save the key pair (mode 600;
+                                                   default ACCOUNT.cmtpkey)
+              send --from ACCOUNT@DOMAIN --to A@D[,B@D...] [--subject S] [--text T | --text-file F]
+                   [--cc A@D,...] [--reply-to R] [--attach FILE...]
+                                                   seal and send; one line per receipt
+              open --keys FILE MESSAGE_FILE        decrypt a stored message and print it
+              bench [--connections N] [--messages M] [--size BYTES] [--to ACCOUNT@DOMAIN]
+                                                   send M messages of BYTES over N connections;
+                                                   print messages/s, MB/s and latency percentiles
+
+            --server defaults to 127.0.0.1:9001, --timeout to 30 seconds. The server's key is
+            trusted as presented unless --server-key pins it. Exit codes: 0 ok, 1 usage, 2 failure.
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final InputStream in;
+    private final Map<String, String> environment;
+    private final Console console;
+
+    Cli(PrintStream out, PrintStream err, InputStream in, Map<String, String> environment, Console console) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.environment = environment;
+        this.console = console;
+    }
+
+    int run(String... words) {
+        try {
+            Arguments arguments = Arguments.parse(words);
+            if (arguments.flag("help")) {
+                out.print(USAGE_TEXT);
+                return OK;
+            }
+            String command = arguments.command().orElseThrow(() -> new UsageException("no command given"));
+            Context context = new Context(arguments);
+            return switch (command) {
+                case "keyrequest" -> keyRequest(context);
+                case "login" -> login(context);
+                case "send" -> send(context);
+                case "open" -> open(context);
+                case "bench" -> bench(context);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            err.println("cmtp: " + e.getMessage());
+            err.println("try 'cmtp --help'");
+            return USAGE;
+        } catch (FailureException e) {
+            err.println("cmtp: " + e.getMessage());
+            return FAILURE;
+        } catch (CmtpClientException e) {
+            err.println("cmtp: " + e.getMessage());
+            return FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("cmtp: interrupted");
+            return FAILURE;
+        } catch (IOException | RuntimeException e) {
+            err.println("cmtp: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return FAILURE;
+        }
+    }
+
+    /** The global options of one run. */
+    private record Context(Arguments arguments, ServerAddress server, Duration timeout, byte[] pinnedKey) {
+        Context(Arguments arguments) throws UsageException {
+            this(arguments, server(arguments), Duration.ofSeconds(arguments.integer("timeout", 30, 1, 86_400)),
+                    pinnedKey(arguments));
+        }
+
+        private static ServerAddress server(Arguments arguments) throws UsageException {
+            Optional<String> server = arguments.value("server");
+            return server.isPresent() ? ServerAddress.parse(server.get()) : ServerAddress.DEFAULT;
+        }
+
+        private static byte[] pinnedKey(Arguments arguments) throws UsageException {
+            Optional<String> hex = arguments.value("server-key");
+            if (hex.isEmpty()) {
+                return null;
+            }
+            try {
+                byte[] key = HexFormat.of().parseHex(hex.get().trim());
+                if (key.length == 32) {
+                    return key;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            throw new UsageException("--server-key must be 64 hex digits");
+        }
+
+        CmtpClient connect() throws CmtpClientException {
+            return CmtpClient.connect(server.resolve(), timeout, timeout);
+        }
+    }
+
+    /** The server's key, which must equal {@code pinned} when one was given. */
+    static byte[] checkServerKey(CmtpClient client, byte[] pinned) throws CmtpClientException, FailureException {
+        byte[] key = client.serverKey();
+        if (pinned != null && !Arrays.equals(key, pinned)) {
+            throw new FailureException(client.server() + " presented the key " + HexFormat.of().formatHex(key)
+                    + ", not the one given with --server-key");
+        }
+        return key;
+    }
+
+    private int keyRequest(Context context) throws UsageException, CmtpClientException, FailureException {
+        MailAddress address = address("keyrequest", context.arguments().positionals(1, "one ACCOUNT@DOMAIN").get(0));
+        try (CmtpClient client = context.connect()) {
+            byte[] serverKey = checkServerKey(client, context.pinnedKey());
+            Optional<byte[]> key = client.keyRequest(address, serverKey);
+            client.quit();
+            if (key.isEmpty()) {
+                throw new FailureException(client.server() + " has no key for " + address + " (KEYNOTAVAILABLE)");
+            }
+            out.println(HexFormat.of().formatHex(key.get()));
+            return OK;
+        }
+    }
+
+    private int login(Context context) throws UsageException, IOException, FailureException {
+        Arguments arguments = context.arguments();
+        String account = arguments.positionals(1, "one ACCOUNT").get(0);
+        try {
+            MailAddress.validateName("account", account);
+        } catch (InvalidAddressException e) {
+            throw new UsageException("login: " + e.getMessage());
+        }
+        Path file = Path.of(arguments.value("out").orElse(account + ".cmtpkey"));
+        boolean replace = arguments.flag("force");
+        if (Files.exists(file) && !replace) {
+            throw new FailureException(file + " exists; use --force to replace it");
+        }
+        char[] password = password(arguments, account);
+        try (CmtpClient client = context.connect()) {
+            byte[] serverKey = checkServerKey(client, context.pinnedKey());
+            Ed25519KeyPair keys = client.login(account, serverKey).open(password);
+            client.quit();
+            KeyFile.write(file, keys, account, client.server(), replace);
+            out.println("saved the key pair of " + account + " to " + file + " (public key "
+                    + HexFormat.of().formatHex(keys.publicKey()) + ")");
+            return OK;
+        } catch (WrongPasswordException e) {
+            throw new FailureException("login " + account + ": wrong password");
+        } catch (FileAlreadyExistsException e) {
+            throw new FailureException(file + " exists; use --force to replace it");
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private char[] password(Arguments arguments, String account) throws UsageException, IOException {
+        Optional<String> file = arguments.value("password-file");
+        if (file.isPresent()) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file.get()), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new UsageException("--password-file " + file.get() + ": no such file");
+            }
+            if (lines.isEmpty()) {
+                throw new UsageException("--password-file " + file.get() + " is empty");
+            }
+            return lines.get(0).toCharArray();
+        }
+        String fromEnvironment = environment.get("CMTP_PASSWORD");
+        if (fromEnvironment != null) {
+            return fromEnvironment.toCharArray();
+        }
+        if (console != null) {
+            char[] typed = console.readPassword("Password for %s: ", account);
+            if (typed != null) {
+                return typed;
+            }
+        }
+        throw new UsageException("no password: give --password-file FILE or set CMTP_PASSWORD (no console to ask)");
+    }
+
+    private int send(Context context) throws UsageException, IOException, FailureException {
+        Arguments arguments = context.arguments();
+        arguments.positionals(0, "no arguments besides its options");
+        MailAddress from = address("--from", arguments.required("from"));
+        List<MailAddress> to = addresses("--to", arguments.list("to"));
+        if (to.isEmpty()) {
+            throw new UsageException("send needs --to");
+        }
+        if (arguments.value("text").isPresent() && arguments.value("text-file").isPresent()) {
+            throw new UsageException("give --text or --text-file, not both");
+        }
+        String text = arguments.value("text-file").isPresent() ? readText(arguments.value("text-file").get())
+                : arguments.value("text").map(t -> t.equals("-") ? null : t).orElse("");
+        if (text == null) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<Attachment> attachments = new ArrayList<>();
+        for (String name : arguments.rawList("attach")) {
+            Path file = Path.of(name);
+            if (!Files.isRegularFile(file)) {
+                throw new UsageException("--attach " + name + ": no such file");
+            }
+            String fileName = file.getFileName().toString();
+            try {
+                attachments.add(new Attachment(fileName, Files.readAllBytes(file)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--attach " + name + ": " + e.getMessage());
+            }
+        }
+        OutgoingMail mail;
+        try {
+            mail = new OutgoingMail(from, to, arguments.value("subject").orElse(""), text,
+                    arguments.value("reply-to").orElse(""), addresses("--cc", arguments.list("cc")), attachments);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("send: " + e.getMessage());
+        }
+        List<Receipt> receipts;
+        try (CmtpClient client = context.connect()) {
+            byte[] serverKey = checkServerKey(client, context.pinnedKey());
+            try {
+                receipts = new MailSender(client, serverKey, Clock.systemUTC()).send(mail);
+            } catch (MailSendException e) {
+                e.completed().forEach(this::printReceipt);
+                throw e;
+            }
+            client.quit();
+        }
+        receipts.forEach(this::printReceipt);
+        return receipts.stream().allMatch(Receipt::delivered) ? OK : FAILURE;
+    }
+
+    private void printReceipt(Receipt receipt) {
+        if (receipt.status() == StatusWord.KEYNOTAVAILABLE) {
+            out.println(receipt.status() + " " + receipt.recipient() + " (no key for the recipient: not sent)");
+        } else {
+            out.println(receipt);
+        }
+    }
+
+    private static String readText(String name) throws UsageException, IOException {
+        try {
+            return Files.readString(Path.of(name), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--text-file " + name + ": no such file");
+        }
+    }
+
+    private int open(Context context) throws UsageException, IOException, FailureException {
+        Arguments arguments = context.arguments();
+        Path keysFile = Path.of(arguments.required("keys"));
+        Path messageFile = Path.of(arguments.positionals(1, "one MESSAGE_FILE").get(0));
+        if (KeyFile.isExposed(keysFile)) {
+            err.println("cmtp: warning: " + keysFile + " can be read by others than you (chmod 600 it)");
+        }
+        Ed25519KeyPair keys;
+        byte[] stored;
+        try {
+            keys = KeyFile.read(keysFile);
+            stored = Files.readAllBytes(messageFile);
+        } catch (NoSuchFileException e) {
+            throw new FailureException(e.getFile() + ": no such file");
+        }
+        ReceivedMail mail;
+        try {
+            mail = ReceivedMail.open(stored, keys);
+        } catch (ProtocolException e) {
+            throw new FailureException(messageFile + " is not a valid CMTP message: " + e.getMessage());
+        } catch (CryptoException e) {
+            throw new FailureException(messageFile + " does not open with the keys in " + keysFile + ": "
+                    + e.getMessage());
+        }
+        out.println("From: " + printable(mail.message().source().toString()));
+        out.println("To: " + printable(mail.message().destination().toString()));
+        out.println("Reply-To: " + printable(mail.body().replyTo()));
+        out.println("Subject: " + printable(mail.body().subject()));
+        out.println("Date: " + printable(mail.body().date()));
+        out.println("CC: " + mail.body().carbonCopies().stream().map(a -> printable(a.toString()))
+                .collect(Collectors.joining(", ")));
+        for (Attachment attachment : mail.attachments()) {
+            out.println("Attachment: " + printable(attachment.fileName()) + " (" + attachment.data().length + " bytes)");
+        }
+        out.println();
+        out.print(printableText(mail.body().text()));
+        if (!mail.body().text().endsWith("\n")) {
+            out.println();
+        }
+        return OK;
+    }
+
+    private int bench(Context context) throws UsageException, FailureException, InterruptedException {
+        Arguments arguments = context.arguments();
+        arguments.positionals(0, "no arguments besides its options");
+        int connections = arguments.integer("connections", 1, 1, 1000);
+        int messages = arguments.integer("messages", 100, 1, 10_000_000);
+        int size = arguments.integer("size", 1024, 1, 25 * 1024 * 1024);
+        MailAddress to = address("--to", arguments.value("to").orElse("bench@localhost"));
+        Bench.Result result = Bench.run(context.server(), context.timeout(), context.pinnedKey(), connections,
+                messages, size, to, err);
+        out.println(result.summary());
+        return result.errors().isEmpty() && result.latenciesNanos().length == messages ? OK : FAILURE;
+    }
+
+    static MailAddress address(String what, String text) throws UsageException {
+        int at = text.lastIndexOf('@');
+        if (at <= 0 || at == text.length() - 1) {
+            throw new UsageException(what + " '" + text + "' is not ACCOUNT@DOMAIN");
+        }
+        MailAddress address = new MailAddress(text.substring(0, at), text.substring(at + 1));
+        try {
+            address.validate();
+        } catch (InvalidAddressException e) {
+            throw new UsageException(what + " '" + text + "': " + e.getMessage());
+        }
+        return address;
+    }
+
+    private static List<MailAddress> addresses(String what, List<String> texts) throws UsageException {
+        List<MailAddress> addresses = new ArrayList<>();
+        for (String text : texts) {
+            addresses.add(address(what, text));
+        }
+        return addresses;
+    }
+
+    /** A header field as the sender wrote it, with control characters shown as '?' (no terminal escapes). */
+    static String printable(String field) {
+        return field.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /** The text, keeping line breaks and tabs, other control characters shown as '?'. */
+    static String printableText(String text) {
+        return text.codePoints().map(c -> Character.isISOControl(c) && c != '\n' && c != '\t' ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+}
