@@ -3,7 +3,6 @@ package org.cmtp.crypto;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.bouncycastle.crypto.engines.ChaChaEngine;
-import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.util.Pack;
@@ -25,7 +24,7 @@ final class OriginalChaCha20Poly1305 {
 
     static final int KEY_BYTES = 32;
     static final int NONCE_BYTES = 8;
-    static final int TAG_BYTES = 16;
+    static final int TAG_BYTES = Poly1305.TAG_BYTES;
     private static final int BLOCK_BYTES = 64;
 
     private OriginalChaCha20Poly1305() {
@@ -70,8 +69,7 @@ final class OriginalChaCha20Poly1305 {
     private static Poly1305 macFromFirstBlock(ChaChaEngine cipher) {
         byte[] block = new byte[BLOCK_BYTES];
         cipher.processBytes(block, 0, BLOCK_BYTES, block, 0);
-        Poly1305 mac = new Poly1305();
-        mac.init(new KeyParameter(block, 0, 32));
+        Poly1305 mac = new Poly1305(block, 0);
         Arrays.fill(block, (byte) 0);
         return mac;
     }
@@ -83,6 +81,6 @@ final class OriginalChaCha20Poly1305 {
         mac.update(ciphertext, 0, length);
         Pack.longToLittleEndian(length, lengthBlock, 0);
         mac.update(lengthBlock, 0, 8);
-        mac.doFinal(tagOut, tagOffset);
+        mac.finish(tagOut, tagOffset);
     }
 }

@@ -15,8 +15,8 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  * BLAKE2b-192(E ‖ R), so nothing but E needs to travel with the ciphertext and the
  * sender is anonymous. Output: E (32) ‖ Poly1305 tag (16) ‖ XSalsa20 ciphertext.
  *
- * <p>Cost is linear in the message: one output array, one pass of the cipher, one of
- * the MAC; opening checks the tag before it decrypts anything.
+ * <p>Cost is linear in the message: one output array and one pass over the data (cipher
+ * and MAC piece by piece). Opening never returns plaintext whose tag did not verify.
  */
 public final class SealedBox {
 
@@ -25,7 +25,7 @@ public final class SealedBox {
     public static final int OVERHEAD = EPHEMERAL_KEY_BYTES + XSalsa20Poly1305.TAG_BYTES;
 
     private static final SecureRandom DEFAULT_RANDOM = new SecureRandom();
-    private static final byte[] ZERO_NONCE = new byte[16];
+    private static final byte[] ZERO_INPUT = new byte[16];
 
     private SealedBox() {
     }
@@ -108,7 +108,7 @@ public final class SealedBox {
             if (!X25519.calculateAgreement(secretKey, 0, publicKey, 0, shared, 0)) {
                 return null;
             }
-            return HSalsa20.derive(shared, ZERO_NONCE);
+            return HSalsa20.derive(shared, ZERO_INPUT, 0);
         } finally {
             Arrays.fill(shared, (byte) 0);
         }

@@ -2,25 +2,27 @@ package org.cmtp.crypto;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.bouncycastle.crypto.engines.XSalsa20Engine;
-import org.bouncycastle.crypto.macs.Poly1305;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
- * libsodium's {@code crypto_secretbox} (XSalsa20 + Poly1305), working in place in the
- * caller's arrays so that a multi-megabyte mail is never copied more than once.
+ * libsodium's {@code crypto_secretbox} (XSalsa20 + Poly1305), working in the caller's
+ * arrays so that a multi-megabyte mail is never copied more than once.
  *
  * <p>Layout, as {@code crypto_secretbox_easy}: tag (16) ‖ ciphertext. The Poly1305 key
  * is the first 32 bytes of the XSalsa20 keystream and the message is encrypted with the
  * keystream from byte 32 on (NaCl's "32 zero bytes" convention), so the keystream is
  * consumed in exactly that order here.
+ *
+ * <p>Cipher and MAC run over the same 16 KiB piece one after the other, so a large
+ * message is read from memory once, not twice.
  */
 final class XSalsa20Poly1305 {
 
     static final int KEY_BYTES = 32;
     static final int NONCE_BYTES = 24;
-    static final int TAG_BYTES = 16;
+    static final int TAG_BYTES = Poly1305.TAG_BYTES;
+
+    private static final int PIECE_BYTES = 16 * 1024;
+    private static final byte[] ZERO_MAC_KEY = new byte[Poly1305.KEY_BYTES];
 
     private XSalsa20Poly1305() {
     }
@@ -31,49 +33,51 @@ final class XSalsa20Poly1305 {
      */
     static void seal(byte[] key, byte[] nonce, byte[] message, int messageOffset, int length,
             byte[] out, int outOffset) {
-        XSalsa20Engine cipher = keyedCipher(key, nonce);
+        XSalsa20 cipher = new XSalsa20(key, nonce);
         Poly1305 mac = macFromKeystream(cipher);
         int ciphertextOffset = outOffset + TAG_BYTES;
-        cipher.processBytes(message, messageOffset, length, out, ciphertextOffset);
-        mac.update(out, ciphertextOffset, length);
-        mac.doFinal(out, outOffset);
+        for (int done = 0; done < length; done += PIECE_BYTES) {
+            int piece = Math.min(PIECE_BYTES, length - done);
+            cipher.xor(message, messageOffset + done, out, ciphertextOffset + done, piece);
+            mac.update(out, ciphertextOffset + done, piece);
+        }
+        mac.finish(out, outOffset);
+        cipher.wipe();
     }
 
     /**
-     * Checks the tag at {@code in[boxOffset..+16]} over the {@code ciphertextLength}
-     * bytes after it and, only if it is right, decrypts them into {@code out} at
-     * {@code outOffset}.
+     * Decrypts the {@code ciphertextLength} bytes after the tag at {@code in[boxOffset]}
+     * into {@code out} at {@code outOffset} and checks the tag.
      *
-     * @return false (and {@code out} untouched) when the tag is wrong
+     * @return false when the tag is wrong, and then the output range holds zeros, so a
+     *         caller that drops its buffer on false never sees unauthenticated plaintext
      */
     static boolean open(byte[] key, byte[] nonce, byte[] in, int boxOffset, int ciphertextLength,
             byte[] out, int outOffset) {
-        XSalsa20Engine cipher = keyedCipher(key, nonce);
+        XSalsa20 cipher = new XSalsa20(key, nonce);
         Poly1305 mac = macFromKeystream(cipher);
         int ciphertextOffset = boxOffset + TAG_BYTES;
-        mac.update(in, ciphertextOffset, ciphertextLength);
+        for (int done = 0; done < ciphertextLength; done += PIECE_BYTES) {
+            int piece = Math.min(PIECE_BYTES, ciphertextLength - done);
+            mac.update(in, ciphertextOffset + done, piece);
+            cipher.xor(in, ciphertextOffset + done, out, outOffset + done, piece);
+        }
+        cipher.wipe();
         byte[] expectedTag = new byte[TAG_BYTES];
-        mac.doFinal(expectedTag, 0);
+        mac.finish(expectedTag, 0);
         boolean authentic = MessageDigest.isEqual(expectedTag,
                 Arrays.copyOfRange(in, boxOffset, ciphertextOffset));
-        if (authentic) {
-            cipher.processBytes(in, ciphertextOffset, ciphertextLength, out, outOffset);
+        if (!authentic) {
+            Arrays.fill(out, outOffset, outOffset + ciphertextLength, (byte) 0);
         }
         return authentic;
     }
 
-    private static XSalsa20Engine keyedCipher(byte[] key, byte[] nonce) {
-        XSalsa20Engine cipher = new XSalsa20Engine();
-        cipher.init(true, new ParametersWithIV(new KeyParameter(key), nonce));
-        return cipher;
-    }
-
     /** Takes the first 32 keystream bytes as the one-time Poly1305 key. */
-    private static Poly1305 macFromKeystream(XSalsa20Engine cipher) {
-        byte[] macKey = new byte[32];
-        cipher.processBytes(macKey, 0, macKey.length, macKey, 0);
-        Poly1305 mac = new Poly1305();
-        mac.init(new KeyParameter(macKey));
+    private static Poly1305 macFromKeystream(XSalsa20 cipher) {
+        byte[] macKey = new byte[Poly1305.KEY_BYTES];
+        cipher.xor(ZERO_MAC_KEY, 0, macKey, 0, macKey.length);
+        Poly1305 mac = new Poly1305(macKey, 0);
         Arrays.fill(macKey, (byte) 0);
         return mac;
     }
