@@ -23,6 +23,11 @@ public class CmtpConfiguration {
     private static final Logger LOG = Logger.getLogger(CmtpConfiguration.class.getName());
 
     private List<String> domains;
+    private long keyCacheSeconds;
+    private RelayNetworks relayNetworks;
+    private long retryInitialSeconds;
+    private long retryMaxSeconds;
+    private long queueLifetimeSeconds;
 
     @PostConstruct
     void read() {
@@ -36,7 +41,52 @@ public class CmtpConfiguration {
         if (domains.isEmpty()) {
             throw new IllegalStateException("cmtp.domain (CMTP_DOMAIN) names no domain: '" + raw + "'");
         }
-        LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains));
+        keyCacheSeconds = seconds(config, "cmtp.key-cache-ttl", 3600);
+        relayNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.relay-networks", String.class)
+                .orElse(RelayNetworks.LOOPBACK));
+        retryInitialSeconds = seconds(config, "cmtp.retry-initial", 60);
+        retryMaxSeconds = seconds(config, "cmtp.retry-max", 3600);
+        queueLifetimeSeconds = seconds(config, "cmtp.queue-lifetime", 5 * 24 * 3600);
+        LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks);
+    }
+
+    private static long seconds(Config config, String key, long defaultValue) {
+        String raw = config.getOptionalValue(key, String.class).orElse(null);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException(key + " (" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                + ") must be a positive number of seconds, was '" + raw + "'");
+    }
+
+    /** How long a key relayed from another domain is reused before it is asked again. */
+    public long keyCacheSeconds() {
+        return keyCacheSeconds;
+    }
+
+    /** Clients allowed to send mail for other domains through this server. */
+    public RelayNetworks relayNetworks() {
+        return relayNetworks;
+    }
+
+    public long retryInitialSeconds() {
+        return retryInitialSeconds;
+    }
+
+    public long retryMaxSeconds() {
+        return retryMaxSeconds;
+    }
+
+    public long queueLifetimeSeconds() {
+        return queueLifetimeSeconds;
     }
 
     /** The domains this server accepts mail for; the first is its primary domain. */

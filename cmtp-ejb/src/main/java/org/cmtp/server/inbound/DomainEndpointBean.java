@@ -27,6 +27,9 @@ import org.cmtp.ra.api.CmtpRequestListener;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.federation.KeyDirectory;
+import org.cmtp.server.relay.QueuedMessage;
+import org.cmtp.server.relay.RelayQueue;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.StoredMessage;
@@ -55,21 +58,21 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private AccountService accounts;
     @EJB
     private Mailbox mailbox;
+    @EJB
+    private RelayQueue relayQueue;
+    @Inject
+    private KeyDirectory keys;
     @Inject
     private CmtpConfiguration configuration;
 
+    /** Local keys from the database; another domain's keys relayed from its pinned server, signed by ours. */
     @Override
     public Reply keyRequest(Command.KeyRequest request, ClientInfo client) {
         if (request.user().isEmpty()) {
             return keyReply(identity.publicKey());
         }
-        if (!configuration.isLocalDomain(request.domain())) {
-            // Key relay to other domains arrives with federation; until then it is not available.
-            return status(StatusWord.KEYNOTAVAILABLE, new byte[0]);
-        }
-        return accounts.find(request.user())
-                .filter(Account::isEnabled)
-                .<Reply>map(account -> keyReply(account.getPublicKey()))
+        return keys.publicKey(request.user(), request.domain())
+                .<Reply>map(this::keyReply)
                 .orElseGet(() -> status(StatusWord.KEYNOTAVAILABLE, new byte[0]));
     }
 
@@ -88,8 +91,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
         byte[] receiptHash = Blake2b.hash512(mail.rawMessage());
         Message message = mail.message();
         if (!configuration.isLocalDomain(message.destination().domain())) {
-            LOG.info(() -> "CMTP refused relay to " + message.destination().domain() + " from " + client.remoteHost());
-            return status(StatusWord.DELIVERYFAILURE, receiptHash);
+            return relay(mail, client, receiptHash);
         }
         Optional<Account> account = accounts.find(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
@@ -103,6 +105,27 @@ public class DomainEndpointBean implements CmtpRequestListener {
             mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
         } catch (ProtocolException | RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
+                    + "; answering FAILURE so that the sender keeps it", e);
+            return status(StatusWord.FAILURE, receiptHash);
+        }
+        return status(StatusWord.SUCCESS, receiptHash);
+    }
+
+    /** Mail for another domain: queued when the client may relay through us, refused otherwise (never an open relay). */
+    private SignedStatus relay(Command.Mail mail, ClientInfo client, byte[] receiptHash) {
+        Message message = mail.message();
+        if (!configuration.relayNetworks().allows(client.remoteAddress())) {
+            LOG.info(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
+                    + " (not in cmtp.relay-networks)");
+            return status(StatusWord.DELIVERYFAILURE, receiptHash);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try {
+            byte[] stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
+            relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
+                    message.destination().domain(), now, message.source().isServer()));
+        } catch (ProtocolException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
                     + "; answering FAILURE so that the sender keeps it", e);
             return status(StatusWord.FAILURE, receiptHash);
         }

@@ -44,6 +44,14 @@ public final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Reply delete(String path) throws IOException {
+        return send(request(path).DELETE());
+    }
+
+    public Reply postEmpty(String path) throws IOException {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     public byte[] getBytes(String path) throws IOException {
         try {
             HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

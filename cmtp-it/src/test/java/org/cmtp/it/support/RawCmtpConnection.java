@@ -22,12 +22,22 @@ public final class RawCmtpConnection implements AutoCloseable {
     private final OutputStream out;
 
     public RawCmtpConnection(String host, int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 5000);
+        this(connected(host, port));
+    }
+
+    /** Over a socket the test connected itself, e.g. from a chosen source address. */
+    public RawCmtpConnection(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(15000);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    private static Socket connected(String host, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5000);
+        return socket;
     }
 
     public static RawCmtpConnection toServer() throws IOException {

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.cmtp.client.ProofOfWork;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;

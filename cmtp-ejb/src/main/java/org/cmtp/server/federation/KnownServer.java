@@ -1,0 +1,80 @@
+package org.cmtp.server.federation;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/**
+ * The pinned key of another domain's CMTP server, trusted on first use. A different key
+ * later is refused and kept here ({@code offeredKey}) for the operator to see; forgetting
+ * the pin (deleting this row) lets the next contact pin the new key.
+ */
+@Entity
+@Table(name = "CMTP_KNOWN_SERVER")
+public class KnownServer {
+
+    @Id
+    @Column(name = "DOMAIN", length = 255)
+    private String domain;
+
+    @Column(name = "PUBLIC_KEY", nullable = false, length = 32)
+    private byte[] publicKey;
+
+    @Column(name = "FIRST_SEEN", nullable = false)
+    private Instant firstSeen;
+
+    @Column(name = "LAST_SEEN", nullable = false)
+    private Instant lastSeen;
+
+    @Column(name = "OFFERED_KEY", length = 32)
+    private byte[] offeredKey;
+
+    @Column(name = "OFFERED_AT")
+    private Instant offeredAt;
+
+    protected KnownServer() {
+    }
+
+    KnownServer(String domain, byte[] publicKey, Instant now) {
+        this.domain = domain;
+        this.publicKey = publicKey.clone();
+        this.firstSeen = now;
+        this.lastSeen = now;
+    }
+
+    public String getDomain() {
+        return domain;
+    }
+
+    public byte[] getPublicKey() {
+        return publicKey.clone();
+    }
+
+    public Instant getFirstSeen() {
+        return firstSeen;
+    }
+
+    public Instant getLastSeen() {
+        return lastSeen;
+    }
+
+    public byte[] getOfferedKey() {
+        return offeredKey == null ? null : offeredKey.clone();
+    }
+
+    public Instant getOfferedAt() {
+        return offeredAt;
+    }
+
+    void seen(Instant now) {
+        lastSeen = now;
+    }
+
+    void offered(byte[] key, Instant now) {
+        offeredKey = key.clone();
+        offeredAt = now;
+    }
+}

@@ -1,0 +1,67 @@
+package org.cmtp.server.federation;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * The pins of other domains' server keys: trust on first use, refuse a change until an
+ * operator forgets the pin. Every check commits on its own, so a pin made while relaying
+ * a key survives whatever happens to the request after it.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class KnownServers {
+
+    private static final Logger LOG = Logger.getLogger(KnownServers.class.getName());
+
+    @PersistenceContext(unitName = "cmtp")
+    private EntityManager em;
+
+    /**
+     * Accepts {@code key} as the server key of {@code domain}: pins it on first contact,
+     * passes if it equals the pin, throws if it differs.
+     */
+    public void check(String domain, byte[] key) throws ServerKeyChangedException {
+        String name = domain.toLowerCase(Locale.ROOT);
+        KnownServer known = em.find(KnownServer.class, name);
+        Instant now = Instant.now();
+        if (known == null) {
+            em.persist(new KnownServer(name, key, now));
+            em.flush();
+            LOG.info(() -> "CMTP pinned the server key of " + name + " on first contact");
+            return;
+        }
+        if (!MessageDigest.isEqual(known.getPublicKey(), key)) {
+            known.offered(key, now);
+            ServerKeyChangedException refused = new ServerKeyChangedException(name, known.getPublicKey(), key);
+            LOG.warning(refused.getMessage());
+            throw refused;
+        }
+        known.seen(now);
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<KnownServer> list() {
+        return em.createQuery("SELECT k FROM KnownServer k ORDER BY k.domain", KnownServer.class).getResultList();
+    }
+
+    /** Forgets the pin of {@code domain}; the next contact pins whatever key it offers. */
+    public boolean forget(String domain) {
+        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        if (known == null) {
+            return false;
+        }
+        em.remove(known);
+        LOG.info(() -> "CMTP forgot the pinned server key of " + known.getDomain());
+        return true;
+    }
+}

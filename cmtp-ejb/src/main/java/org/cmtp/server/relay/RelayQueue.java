@@ -1,0 +1,112 @@
+package org.cmtp.server.relay;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable queue of messages for other domains. Every method commits on its own
+ * ({@code REQUIRES_NEW}): a message is in the queue before its receipt is signed, and a
+ * worker's claim, success or failure is recorded the moment it happens.
+ *
+ * <p>Claiming is a conditional update of one row ("take it if nobody holds a live lease"),
+ * which the database serialises, so of several workers on one or many instances exactly
+ * one wins each message. A worker that dies loses its lease when it runs out, and the
+ * message is tried again: at worst delivered twice, never lost.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class RelayQueue {
+
+    @PersistenceContext(unitName = "cmtp")
+    private EntityManager em;
+
+    public long enqueue(QueuedMessage message) {
+        em.persist(message);
+        em.flush();
+        return message.getId();
+    }
+
+    /** Claims up to {@code max} due messages for {@code worker} until {@code leaseUntil}. */
+    public List<Long> claimDue(String worker, Instant now, Instant leaseUntil, int max) {
+        List<Long> candidates = em.createQuery("SELECT q.id FROM QueuedMessage q WHERE q.nextAttempt <= :now"
+                + " AND (q.leaseUntil IS NULL OR q.leaseUntil < :now) ORDER BY q.nextAttempt", Long.class)
+                .setParameter("now", now)
+                .setMaxResults(max)
+                .getResultList();
+        List<Long> claimed = new ArrayList<>();
+        for (Long id : candidates) {
+            int won = em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = :worker, q.leaseUntil = :until"
+                    + " WHERE q.id = :id AND (q.leaseUntil IS NULL OR q.leaseUntil < :now)")
+                    .setParameter("worker", worker)
+                    .setParameter("until", leaseUntil)
+                    .setParameter("id", id)
+                    .setParameter("now", now)
+                    .executeUpdate();
+            if (won == 1) {
+                claimed.add(id);
+            }
+        }
+        return claimed;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<QueuedMessage> find(long id) {
+        return Optional.ofNullable(em.find(QueuedMessage.class, id));
+    }
+
+    /** The bytes to send; read apart from the row so listings never load contents. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public byte[] content(long id) {
+        return em.createQuery("SELECT q.content FROM QueuedMessage q WHERE q.id = :id", byte[].class)
+                .setParameter("id", id)
+                .getSingleResult();
+    }
+
+    /** Delivered (or given up): out of the queue. */
+    public boolean remove(long id) {
+        QueuedMessage message = em.find(QueuedMessage.class, id);
+        if (message == null) {
+            return false;
+        }
+        em.remove(message);
+        return true;
+    }
+
+    public void failed(long id, String error, Instant nextAttempt) {
+        QueuedMessage message = em.find(QueuedMessage.class, id);
+        if (message != null) {
+            message.failedAttempt(error, nextAttempt);
+        }
+    }
+
+    /** Makes a message due now (the operator's "retry"). */
+    public boolean retryNow(long id) {
+        QueuedMessage message = em.find(QueuedMessage.class, id);
+        if (message == null) {
+            return false;
+        }
+        message.retryNow(Instant.now());
+        return true;
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<QueuedMessage> list(int first, int max) {
+        return em.createQuery("SELECT q FROM QueuedMessage q ORDER BY q.nextAttempt, q.id", QueuedMessage.class)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long depth() {
+        return em.createQuery("SELECT COUNT(q) FROM QueuedMessage q", Long.class).getSingleResult();
+    }
+}

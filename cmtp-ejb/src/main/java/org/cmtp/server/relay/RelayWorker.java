@@ -1,0 +1,135 @@
+package org.cmtp.server.relay;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.SignedStatus;
+import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.federation.RemoteDomainException;
+import org.cmtp.server.federation.RemoteServers;
+import org.cmtp.server.federation.ServerKeyChangedException;
+
+/**
+ * Delivers queued messages to other domains. Every few seconds it claims the due
+ * messages (a lease, so workers on other instances take others), sends each to the
+ * destination's MX hosts in order, and records the outcome: delivered → out of the
+ * queue; refused by the remote server → a delivery notice to the sender at once;
+ * anything else → retried with exponential backoff until the queue lifetime is over.
+ *
+ * <p>A message is removed only after the remote receipt was checked; a crash in
+ * between means it is sent again after its lease runs out: at worst twice, never lost.
+ */
+@Singleton
+@Startup
+@Lock(LockType.READ)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class RelayWorker {
+
+    private static final Logger LOG = Logger.getLogger(RelayWorker.class.getName());
+    private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final int BATCH = 20;
+
+    @EJB
+    private RelayQueue queue;
+    @EJB
+    private DeliveryNotices notices;
+    @Inject
+    private RemoteServers remote;
+    @Inject
+    private CmtpConfiguration configuration;
+
+    private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/"
+            + UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Instant lastRun;
+
+    @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
+    public void deliverDue() {
+        if (!running.compareAndSet(false, true)) {
+            return; // the previous round is still delivering
+        }
+        try {
+            Instant now = Instant.now();
+            List<Long> claimed = queue.claimDue(workerId, now, now.plus(LEASE), BATCH);
+            claimed.forEach(this::deliver);
+            lastRun = Instant.now();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "CMTP relay round failed", e);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** When the worker last finished a round: the health check reads it. */
+    public Instant lastRun() {
+        return lastRun;
+    }
+
+    private void deliver(long id) {
+        QueuedMessage message = queue.find(id).orElse(null);
+        if (message == null) {
+            return; // deleted by the operator meanwhile
+        }
+        byte[] content = queue.content(id);
+        try {
+            SignedStatus receipt = remote.talkTo(message.getRecipientDomain(), (client, serverKey) -> client.mail(
+                    content, ProofOfWork.find(content, client.capabilities().proofOfWorkDifficulty()), serverKey));
+            switch (receipt.word()) {
+                case SUCCESS -> delivered(message);
+                case DELIVERYFAILURE -> refused(message);
+                default -> retryLater(message, "the server of " + message.getRecipientDomain() + " answered "
+                        + receipt.word());
+            }
+        } catch (RemoteDomainException | ServerKeyChangedException e) {
+            retryLater(message, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP relay of message " + id + " failed", e);
+            retryLater(message, e.toString());
+        }
+    }
+
+    private void delivered(QueuedMessage message) {
+        queue.remove(message.getId());
+        LOG.info(() -> "CMTP relayed message " + message.getId() + " from " + message.getSender() + " to "
+                + message.recipient() + " after " + (message.getAttempts() + 1) + " attempt(s)");
+    }
+
+    private void refused(QueuedMessage message) {
+        queue.remove(message.getId());
+        notices.undeliverable(message, "the server of " + message.getRecipientDomain()
+                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)");
+    }
+
+    private void retryLater(QueuedMessage message, String error) {
+        Instant now = Instant.now();
+        Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
+        if (now.isAfter(message.getQueued().plus(lifetime))) {
+            queue.remove(message.getId());
+            notices.undeliverable(message, "not delivered within " + lifetime + "; last error: " + error);
+            return;
+        }
+        Backoff backoff = new Backoff(Duration.ofSeconds(configuration.retryInitialSeconds()),
+                Duration.ofSeconds(configuration.retryMaxSeconds()));
+        Instant next = now.plus(backoff.after(message.getAttempts() + 1));
+        queue.failed(message.getId(), error, next);
+        LOG.info(() -> "CMTP relay to " + message.recipient() + " failed (attempt " + (message.getAttempts() + 1)
+                + "), next at " + next + ": " + error);
+    }
+}

@@ -1,0 +1,78 @@
+package org.cmtp.web.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+import org.cmtp.server.relay.QueuedMessage;
+import org.cmtp.server.relay.RelayQueue;
+
+/** The relay queue: what waits for delivery to other domains, and why. */
+@Path("queue")
+@RequestScoped
+@RolesAllowed(AdminApi.ROLE)
+@Produces(MediaType.APPLICATION_JSON)
+public class QueueResource {
+
+    @EJB
+    private RelayQueue queue;
+
+    public static class QueuedView {
+        public long id;
+        public String sender;
+        public String recipient;
+        public int attempts;
+        public String queued;
+        public String nextAttempt;
+        public String lastError;
+    }
+
+    @GET
+    public List<QueuedView> list(@QueryParam("first") @DefaultValue("0") int first,
+            @QueryParam("max") @DefaultValue("100") int max) {
+        if (first < 0 || max < 1 || max > 1000) {
+            return List.of();
+        }
+        return queue.list(first, max).stream().map(QueueResource::view).toList();
+    }
+
+    @POST
+    @Path("{id}/retry")
+    public Response retry(@PathParam("id") long id) {
+        return queue.retryNow(id) ? Response.noContent().build() : notQueued(id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") long id) {
+        return queue.remove(id) ? Response.noContent().build() : notQueued(id);
+    }
+
+    private static Response notQueued(long id) {
+        return Problem.response(Response.Status.NOT_FOUND, "no message " + id + " in the relay queue", "id");
+    }
+
+    private static QueuedView view(QueuedMessage message) {
+        QueuedView view = new QueuedView();
+        view.id = message.getId();
+        view.sender = message.getSender();
+        view.recipient = message.recipient();
+        view.attempts = message.getAttempts();
+        view.queued = message.getQueued().toString();
+        view.nextAttempt = message.getNextAttempt().toString();
+        view.lastError = message.getLastError();
+        return view;
+    }
+}
