@@ -37,6 +37,11 @@ public final class Setting {
         return name.toString();
     }
 
+    /** A bean property value as the adapter keeps it: trimmed, or null when blank (= not configured). */
+    public static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     public static String text(String key, String defaultValue) {
         return value(key).orElse(defaultValue);
     }

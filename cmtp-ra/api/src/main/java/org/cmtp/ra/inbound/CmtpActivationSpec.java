@@ -125,7 +125,7 @@ public class CmtpActivationSpec implements ActivationSpec {
     }
 
     public void setBindAddress(String bindAddress) {
-        this.bindAddress = blankToNull(bindAddress);
+        this.bindAddress = Setting.blankToNull(bindAddress);
     }
 
     public Integer getPort() {
@@ -197,11 +197,7 @@ public class CmtpActivationSpec implements ActivationSpec {
     }
 
     public void setBanner(String banner) {
-        this.banner = blankToNull(banner);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+        this.banner = Setting.blankToNull(banner);
     }
 
     @Override

@@ -208,7 +208,7 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
     }
 
     public void setHost(String host) {
-        this.host = blankToNull(host);
+        this.host = Setting.blankToNull(host);
     }
 
     public Integer getPort() {
@@ -240,11 +240,7 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
     }
 
     public void setServerKey(String serverKey) {
-        this.serverKey = blankToNull(serverKey);
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
+        this.serverKey = Setting.blankToNull(serverKey);
     }
 
     @Override
