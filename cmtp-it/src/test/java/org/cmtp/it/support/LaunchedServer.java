@@ -35,6 +35,9 @@ public final class LaunchedServer implements AutoCloseable {
         environment.put("CMTP_DATA_DIR", dataDir.toString());
         environment.put("CMTP_DOMAIN", domain);
         environment.put("CMTP_JAVA_OPTS", "-Xmx512m");
+        // Tests talk to loopback only: no DNS query may leave the machine (tests that need
+        // DNS run a server on loopback and set this again).
+        environment.put("CMTP_DNS_SERVERS", "127.0.0.1:9");
         // The build under test is already packaged; the launcher must not rebuild it.
         environment.put("CMTP_NO_BUILD", "1");
         if (adminPassword != null) {
