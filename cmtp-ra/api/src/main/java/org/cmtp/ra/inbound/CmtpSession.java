@@ -13,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,7 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.protocol.TextReply;
 import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.CmtpRequestListener;
 
 /**
  * One CMTP connection, served on a container thread: reads the client's stream, lets the
@@ -154,7 +156,7 @@ final class CmtpSession implements Work {
         if (difficulty > 0 && !ProofOfWork.satisfies(mail.rawMessage(), mail.proofOfWork(), difficulty)) {
             return ask(listener -> listener.status(StatusWord.DELIVERYFAILURE, Blake2b.hash512(mail.rawMessage())));
         }
-        return ask(listener -> listener.mail(mail, client));
+        return ask(listener -> listener.mail(mail, client)).status();
     }
 
     /** Answers a protocol error with a signed FAILURE; false when the session must end. */
@@ -175,8 +177,7 @@ final class CmtpSession implements Work {
         return true;
     }
 
-    private Reply ask(java.util.function.Function<org.cmtp.ra.api.CmtpRequestListener, Reply> request)
-            throws IOException {
+    private <T> T ask(Function<CmtpRequestListener, T> request) throws IOException {
         try {
             return endpoint.call(request);
         } catch (UnavailableException e) {
