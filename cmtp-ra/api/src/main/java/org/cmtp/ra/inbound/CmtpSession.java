@@ -29,6 +29,8 @@ import org.cmtp.protocol.StatusWord;
 import org.cmtp.protocol.TextReply;
 import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.CmtpRequestListener;
+import org.cmtp.ra.api.DeliveredMail;
+import org.cmtp.ra.api.MailOutcome;
 
 /**
  * One CMTP connection, served on a container thread: reads the client's stream, lets the
@@ -50,6 +52,7 @@ final class CmtpSession implements Work {
     private final Socket socket;
     private final CmtpActivationSpec spec;
     private final EndpointInvoker endpoint;
+    private final Consumer<DeliveredMail> localDeliveries;
     private final Consumer<CmtpSession> onEnd;
     private final CommandDecoder decoder;
     private final ClientInfo client;
@@ -57,10 +60,12 @@ final class CmtpSession implements Work {
     private long mailStartedNanos = -1;
     private volatile boolean open = true;
 
-    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint, Consumer<CmtpSession> onEnd) {
+    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint,
+                Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
         this.socket = socket;
         this.spec = spec;
         this.endpoint = endpoint;
+        this.localDeliveries = localDeliveries;
         this.onEnd = onEnd;
         this.decoder = new CommandDecoder(ProtocolLimits.DEFAULTS
                 .withMaxMessageBytes(spec.effectiveMaxMessageSize())
@@ -156,7 +161,23 @@ final class CmtpSession implements Work {
         if (difficulty > 0 && !ProofOfWork.satisfies(mail.rawMessage(), mail.proofOfWork(), difficulty)) {
             return ask(listener -> listener.status(StatusWord.DELIVERYFAILURE, Blake2b.hash512(mail.rawMessage())));
         }
-        return ask(listener -> listener.mail(mail, client)).status();
+        MailOutcome outcome = ask(listener -> listener.mail(mail, client));
+        outcome.localDelivery().ifPresent(this::announce);
+        return outcome.status();
+    }
+
+    /**
+     * Tells the applications' listeners of a message the endpoint committed to a local
+     * mailbox. Only queues it (MailSubscriptions): the reply to the client never waits for an
+     * application, and nothing an application does can break this session.
+     */
+    private void announce(DeliveredMail delivered) {
+        try {
+            localDeliveries.accept(delivered);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP could not hand message " + delivered.mailboxId() + " for account '"
+                    + delivered.account() + "' to the applications' listeners", e);
+        }
     }
 
     /** Answers a protocol error with a signed FAILURE; false when the session must end. */
