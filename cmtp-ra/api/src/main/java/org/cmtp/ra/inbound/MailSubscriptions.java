@@ -160,8 +160,10 @@ public final class MailSubscriptions {
             try {
                 ((CmtpMailListener) endpoint).onMail(mail);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "CMTP " + endpointName + " failed on message " + mail.mailboxId()
-                        + " for account '" + mail.account() + "' from " + mail.sender() + ": " + rootCause(e), e);
+                // One line with the bean's own cause; the container logs the invocation's stack itself.
+                LOG.warning(() -> "CMTP " + endpointName + " failed on message " + mail.mailboxId()
+                        + " for account '" + mail.account() + "' from " + mail.sender() + ": " + rootCause(e));
+                LOG.log(Level.FINE, "CMTP " + endpointName + " failure", e);
             } finally {
                 endpoint.release();
             }
