@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,6 +25,8 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.CmtpRequestListener;
+import org.cmtp.ra.api.DeliveredMail;
+import org.cmtp.ra.api.MailOutcome;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
@@ -86,29 +89,40 @@ public class DomainEndpointBean implements CmtpRequestListener {
         return new LoginReply(xzibit, identity.sign(xzibit));
     }
 
+    /**
+     * Stores the message for a local account, or refuses it. A stored message is reported
+     * back as a {@link MailOutcome#delivered local delivery}, with the exact stored bytes and
+     * mailbox id, so that the adapter hands it to applications listening for the account.
+     */
     @Override
-    public SignedStatus mail(Command.Mail mail, ClientInfo client) {
+    public MailOutcome mail(Command.Mail mail, ClientInfo client) {
         byte[] receiptHash = Blake2b.hash512(mail.rawMessage());
         Message message = mail.message();
         if (!configuration.isLocalDomain(message.destination().domain())) {
-            return relay(mail, client, receiptHash);
+            // queued for another domain: a reply only, never handed to local applications
+            return MailOutcome.reply(relay(mail, client, receiptHash));
         }
         Optional<Account> account = accounts.find(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
-            return status(StatusWord.DELIVERYFAILURE, receiptHash);
+            return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String sender = message.source().toString();
+        byte[] stored;
+        long id;
         try {
-            byte[] stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
-            mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
+            stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
+            id = mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
         } catch (ProtocolException | RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
                     + "; answering FAILURE so that the sender keeps it", e);
-            return status(StatusWord.FAILURE, receiptHash);
+            return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
         }
-        return status(StatusWord.SUCCESS, receiptHash);
+        String domain = message.destination().domain().isEmpty() ? configuration.primaryDomain()
+                : message.destination().domain().toLowerCase(Locale.ROOT);
+        return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
+                new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
     }
 
     /** Mail for another domain: queued when the client may relay through us, refused otherwise (never an open relay). */

@@ -17,12 +17,23 @@ import javax.transaction.xa.XAResource;
 
 import org.cmtp.ra.inbound.CmtpActivationSpec;
 import org.cmtp.ra.inbound.CmtpListener;
+import org.cmtp.ra.inbound.CmtpMailActivationSpec;
+import org.cmtp.ra.inbound.MailSubscriptions;
 
 /**
- * The CMTP resource adapter: owns the listening sockets of the server. Each endpoint
- * activation (the server's mailbox MDB, or an application's MDB) with a
- * {@link CmtpActivationSpec} gets its own {@link CmtpListener}; stopping the adapter
- * or undeploying the endpoint closes it and every connection it serves.
+ * The CMTP resource adapter: owns the listening sockets of the server, and hands stored
+ * mail to the applications that listen for it. Two kinds of endpoint activation:
+ * <ul>
+ * <li>a {@link CmtpActivationSpec} (the server's mailbox MDB, a
+ *     {@link org.cmtp.ra.api.CmtpRequestListener}) gets its own {@link CmtpListener}, a
+ *     listening socket; undeploying the endpoint closes it and every connection it serves;</li>
+ * <li>a {@link CmtpMailActivationSpec} (an application's MDB, a
+ *     {@link org.cmtp.ra.api.CmtpMailListener}) opens no socket: it subscribes to the mail
+ *     of its accounts ({@link MailSubscriptions}). Whenever the server's endpoint answers a
+ *     MAIL with a committed local delivery, every listener's session hands that message to
+ *     the subscriptions of its account.</li>
+ * </ul>
+ * Stopping the adapter ends both.
  */
 public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializable {
 
@@ -31,10 +42,13 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
 
     private transient BootstrapContext bootstrapContext;
     private final transient Map<ActivationKey, CmtpListener> listeners = new ConcurrentHashMap<>();
+    private final transient Map<ActivationKey, MailSubscriptions.Subscription> mailActivations = new ConcurrentHashMap<>();
+    private transient MailSubscriptions mailSubscriptions;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         this.bootstrapContext = context;
+        this.mailSubscriptions = new MailSubscriptions(context.getWorkManager());
         LOG.info("CMTP resource adapter started");
     }
 
@@ -42,17 +56,28 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
     public void stop() {
         listeners.values().forEach(CmtpListener::close);
         listeners.clear();
+        mailActivations.clear();
+        if (mailSubscriptions != null) {
+            mailSubscriptions.unsubscribeAll();
+        }
         LOG.info("CMTP resource adapter stopped");
     }
 
     @Override
     public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (spec instanceof CmtpMailActivationSpec mailSpec) {
+            mailActivations.put(new ActivationKey(factory, spec),
+                    mailSubscriptions.subscribe(factory, mailSpec.accountNames()));
+            return;
+        }
         if (!(spec instanceof CmtpActivationSpec)) {
-            throw new NotSupportedException("CMTP adapter needs a CmtpActivationSpec, got " + spec.getClass().getName());
+            throw new NotSupportedException("CMTP adapter needs a CmtpActivationSpec or a CmtpMailActivationSpec, got "
+                    + (spec == null ? "none" : spec.getClass().getName()));
         }
         CmtpActivationSpec cmtpSpec = (CmtpActivationSpec) spec;
         cmtpSpec.validate();
-        CmtpListener listener = new CmtpListener(cmtpSpec, factory, bootstrapContext.getWorkManager());
+        CmtpListener listener = new CmtpListener(cmtpSpec, factory, bootstrapContext.getWorkManager(),
+                mailSubscriptions::deliver);
         try {
             listener.open();
         } catch (IOException e) {
@@ -65,9 +90,14 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
-        CmtpListener listener = listeners.remove(new ActivationKey(factory, spec));
+        ActivationKey key = new ActivationKey(factory, spec);
+        CmtpListener listener = listeners.remove(key);
         if (listener != null) {
             listener.close();
+        }
+        MailSubscriptions.Subscription subscription = mailActivations.remove(key);
+        if (subscription != null) {
+            mailSubscriptions.unsubscribe(subscription);
         }
     }
 

@@ -8,7 +8,8 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 
 /**
- * The message listener of the CMTP adapter: implemented by the server's mailbox MDB,
+ * The message listener of the CMTP adapter for the server itself: implemented by the
+ * server's mailbox MDB (an application's MDB implements {@link CmtpMailListener} instead),
  * it answers every command that needs the domain's data. The adapter owns the socket
  * and the wire format; the endpoint owns keys, accounts and storage and never touches
  * a socket. Each method returns the reply to send, already signed by the server key.
@@ -35,8 +36,13 @@ public interface CmtpRequestListener {
      * message hash. {@code SUCCESS} only once the message is durably stored: the
      * container commits the endpoint's transaction before this method returns to the
      * adapter.
+     *
+     * @return the signed status, with the delivery when the message was stored for a local
+     *         account ({@link MailOutcome#delivered}); the adapter hands that to the
+     *         applications' {@link CmtpMailListener}s. Mail queued for relay, refused or
+     *         failed is {@link MailOutcome#reply} only.
      */
-    SignedStatus mail(Command.Mail mail, ClientInfo client);
+    MailOutcome mail(Command.Mail mail, ClientInfo client);
 
     /**
      * A status signed by the server key, for replies the adapter decides itself

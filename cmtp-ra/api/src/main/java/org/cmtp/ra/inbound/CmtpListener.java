@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import org.cmtp.ra.api.DeliveredMail;
 
 /**
  * One listening CMTP socket (one endpoint activation). An accept loop runs as a
@@ -34,14 +37,21 @@ public final class CmtpListener {
     private final MessageEndpointFactory endpointFactory;
     private final WorkManager workManager;
     private final Semaphore connectionSlots;
+    private final Consumer<DeliveredMail> localDeliveries;
     private final Set<CmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket serverSocket;
     private volatile boolean closed;
 
-    public CmtpListener(CmtpActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager) {
+    /**
+     * @param localDeliveries told of every message the endpoint stored for a local account
+     *                        (from the session's thread: it must return at once)
+     */
+    public CmtpListener(CmtpActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager,
+                        Consumer<DeliveredMail> localDeliveries) {
         this.spec = spec;
         this.endpointFactory = endpointFactory;
         this.workManager = workManager;
+        this.localDeliveries = localDeliveries;
         this.connectionSlots = new Semaphore(spec.effectiveMaxConnections());
     }
 
@@ -92,7 +102,8 @@ public final class CmtpListener {
             refuse(client);
             return;
         }
-        CmtpSession session = new CmtpSession(client, spec, new EndpointInvoker(endpointFactory), this::ended);
+        CmtpSession session = new CmtpSession(client, spec, new EndpointInvoker(endpointFactory), localDeliveries,
+                this::ended);
         sessions.add(session);
         try {
             workManager.scheduleWork(session);

@@ -13,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +29,9 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.protocol.TextReply;
 import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.CmtpRequestListener;
+import org.cmtp.ra.api.DeliveredMail;
+import org.cmtp.ra.api.MailOutcome;
 
 /**
  * One CMTP connection, served on a container thread: reads the client's stream, lets the
@@ -49,6 +53,7 @@ final class CmtpSession implements Work {
     private final Socket socket;
     private final CmtpActivationSpec spec;
     private final EndpointInvoker endpoint;
+    private final Consumer<DeliveredMail> localDeliveries;
     private final Consumer<CmtpSession> onEnd;
     private final CommandDecoder decoder;
     private final ClientInfo client;
@@ -56,10 +61,12 @@ final class CmtpSession implements Work {
     private long mailStartedNanos = -1;
     private volatile boolean open = true;
 
-    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint, Consumer<CmtpSession> onEnd) {
+    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint,
+                Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
         this.socket = socket;
         this.spec = spec;
         this.endpoint = endpoint;
+        this.localDeliveries = localDeliveries;
         this.onEnd = onEnd;
         this.decoder = new CommandDecoder(ProtocolLimits.DEFAULTS
                 .withMaxMessageBytes(spec.effectiveMaxMessageSize())
@@ -155,7 +162,23 @@ final class CmtpSession implements Work {
         if (difficulty > 0 && !ProofOfWork.satisfies(mail.rawMessage(), mail.proofOfWork(), difficulty)) {
             return ask(listener -> listener.status(StatusWord.DELIVERYFAILURE, Blake2b.hash512(mail.rawMessage())));
         }
-        return ask(listener -> listener.mail(mail, client));
+        MailOutcome outcome = ask(listener -> listener.mail(mail, client));
+        outcome.localDelivery().ifPresent(this::announce);
+        return outcome.status();
+    }
+
+    /**
+     * Tells the applications' listeners of a message the endpoint committed to a local
+     * mailbox. Only queues it (MailSubscriptions): the reply to the client never waits for an
+     * application, and nothing an application does can break this session.
+     */
+    private void announce(DeliveredMail delivered) {
+        try {
+            localDeliveries.accept(delivered);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP could not hand message " + delivered.mailboxId() + " for account '"
+                    + delivered.account() + "' to the applications' listeners", e);
+        }
     }
 
     /** Answers a protocol error with a signed FAILURE; false when the session must end. */
@@ -176,8 +199,7 @@ final class CmtpSession implements Work {
         return true;
     }
 
-    private Reply ask(java.util.function.Function<org.cmtp.ra.api.CmtpRequestListener, Reply> request)
-            throws IOException {
+    private <T> T ask(Function<CmtpRequestListener, T> request) throws IOException {
         try {
             return endpoint.call(request);
         } catch (UnavailableException e) {
