@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 
@@ -74,7 +75,8 @@ class FederationIT {
     static void startDomains() throws Exception {
         dns = LoopbackDnsServer.start(LoopbackDnsServer.zone("alpha.test.", ZONES.formatted("alpha.test", "127.0.0.2")),
                 LoopbackDnsServer.zone("beta.test.", ZONES.formatted("beta.test", "127.0.0.3")));
-        alpha = domain("alpha.test", "127.0.0.2", 18961, fresh("alpha"));
+        Path sample = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
+        alpha = domain("alpha.test", "127.0.0.2", 18961, fresh("alpha")).with("CMTP_APPS", sample.toString());
         beta = domain("beta.test", "127.0.0.3", 18962, fresh("beta"));
         alpha.start();
         beta.start();
@@ -112,12 +114,19 @@ class FederationIT {
         return dir;
     }
 
+    /** The sample application on alpha sends through its injected {@code CmtpConnectionFactory}. */
     @Test
     @Order(1)
-    void mailSentThroughAlphaArrivesOnBetaAndOpensWithBobsPassword() throws Exception {
-        List<Receipt> receipts = sendToBob("across domains", "hello bob, from alpha",
-                new Attachment("notes.txt", "attached bytes".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(StatusWord.SUCCESS, receipts.get(0).status(), "alpha queued it: " + receipts);
+    void anApplicationOnAlphaSendsToBetaAndBobOpensItWithHisPassword() throws Exception {
+        AdminClient.Reply sent = AdminClient.anonymous(alpha.http()).post("/sample/send", Json.createObjectBuilder()
+                .add("from", ALICE.toString()).add("to", BOB.toString())
+                .add("subject", "across domains").add("text", "hello bob, from alpha")
+                .add("attachments", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                        .add("name", "notes.txt").add("text", "attached bytes")))
+                .build().toString());
+        assertEquals(200, sent.status(), sent.body());
+        assertEquals("SUCCESS", sent.json().asJsonObject().getJsonArray("receipts").getJsonObject(0)
+                .getString("status"), "alpha queued it: " + sent.body());
 
         JsonObject stored = awaitOneMessage(betaAdmin, "bob", 1);
         byte[] raw = betaAdmin.getBytes("/api/accounts/bob/messages/" + stored.getJsonNumber("id") + "/raw");
@@ -134,8 +143,18 @@ class FederationIT {
         assertEquals("beta.test", pins.getJsonObject(0).getString("domain"), "alpha pinned beta's key");
     }
 
+    /** The same through the plain-Java client, as a tool outside any container sends. */
     @Test
     @Order(2)
+    void aPlainClientSendsThroughAlphaToo() throws Exception {
+        List<Receipt> receipts = sendToBob("from a tool", "plain client",
+                new Attachment("a.bin", new byte[] {1, 2, 3}));
+        assertEquals(StatusWord.SUCCESS, receipts.get(0).status(), receipts.toString());
+        awaitOneMessage(betaAdmin, "bob", 2);
+    }
+
+    @Test
+    @Order(3)
     void whileBetaIsDownMailWaitsInAlphasQueueAndIsDeliveredOnceWhenItReturns() throws Exception {
         String bobKey = betaAdmin.get("/api/accounts/bob").json().asJsonObject().getString("publicKey");
         beta.close();
@@ -148,14 +167,14 @@ class FederationIT {
         assertNotNull(waiting.getString("lastError", null));
 
         beta.start();
-        awaitOneMessage(betaAdmin, "bob", 2);
+        awaitOneMessage(betaAdmin, "bob", 3);
         await(() -> queued(alphaAdmin) == null, Duration.ofSeconds(60), "alpha's queue drained");
         Thread.sleep(8000); // a few more worker rounds: nothing is delivered twice
-        assertEquals(2, betaAdmin.get("/api/accounts/bob/messages").json().asJsonArray().size());
+        assertEquals(3, betaAdmin.get("/api/accounts/bob/messages").json().asJsonArray().size());
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anUntrustedClientCannotRelayThroughAlpha() throws Exception {
         MailBytes mail = MailBytes.to("bob", "beta.test").from("mallory", "elsewhere.test").body(new byte[60]);
         byte[] alphaKey = serverKey(alphaAdmin);
@@ -171,7 +190,7 @@ class FederationIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whenBetasKeyChangesAlphaRefusesItUntilThePinIsForgotten() throws Exception {
         String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         beta.close();
