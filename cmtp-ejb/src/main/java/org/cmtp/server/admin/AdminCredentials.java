@@ -3,6 +3,7 @@ package org.cmtp.server.admin;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import org.cmtp.server.identity.ServerIdentity;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator") // the schema is current before this bean reads it
 @Lock(LockType.READ)
 public class AdminCredentials {
 

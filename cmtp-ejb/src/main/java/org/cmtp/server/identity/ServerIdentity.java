@@ -3,6 +3,7 @@ package org.cmtp.server.identity;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -25,6 +26,7 @@ import org.cmtp.crypto.Ed25519KeyPair;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator") // the schema is current before this bean reads it
 @Lock(LockType.READ)
 public class ServerIdentity {
 

@@ -4,6 +4,7 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Schedule;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -38,6 +39,7 @@ import org.cmtp.server.federation.ServerKeyChangedException;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigrator") // the schema is current before this bean reads it
 @Lock(LockType.READ)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class RelayWorker {

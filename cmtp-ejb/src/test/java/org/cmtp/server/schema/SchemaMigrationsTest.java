@@ -1,0 +1,105 @@
+package org.cmtp.server.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The migrations upgrade a database, never recreate it: on a real H2 file and a real
+ * PostgreSQL database (its own, made fresh; {@code -Dcmtp.test.postgres=jdbc:postgresql://…/postgres}
+ * names the server, default 127.0.0.1:5432 as {@code postgres}; skipped when that server
+ * cannot be reached).
+ */
+class SchemaMigrationsTest {
+
+    private static final String POSTGRES = System.getProperty("cmtp.test.postgres",
+            "jdbc:postgresql://127.0.0.1:5432/postgres");
+
+    @TempDir
+    static Path dir;
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    private static Connection fresh(String vendor, String name) throws SQLException {
+        if (vendor.equals("h2")) {
+            return DriverManager.getConnection("jdbc:h2:file:" + dir.resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE");
+        }
+        String database = "cmtp_test_" + name;
+        try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            Assumptions.abort("no PostgreSQL at " + POSTGRES + ": " + e.getMessage());
+        }
+        return DriverManager.getConnection(POSTGRES.substring(0, POSTGRES.lastIndexOf('/') + 1) + database,
+                "postgres", "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratesAnEmptyDatabaseAndLeavesItAloneTheSecondTime(String vendor) throws SQLException {
+        try (Connection c = fresh(vendor, "empty")) {
+            assertEquals(List.of(1), SchemaMigrations.migrate(c));
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, X'00', 'kept')"
+                        .replace("X'00'", vendor.equals("h2") ? "X'00'" : "'\\x00'::bytea"));
+                assertEquals(0, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
+            }
+
+            assertEquals(List.of(), SchemaMigrations.migrate(c), "second run is a no-op");
+            try (Statement s = c.createStatement()) {
+                assertEquals(1, count(s, "SELECT COUNT(*) FROM CMTP_ADMIN_CREDENTIAL WHERE PASSWORD_HASH = 'kept'"));
+                assertEquals(1, count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void baselinesADatabaseMadeByTheOldCreateMode(String vendor) throws SQLException {
+        try (Connection c = fresh(vendor, "createmode")) {
+            // The layout create-mode left behind: the tables (V1 is exactly that), a row, no history.
+            try (Statement s = c.createStatement()) {
+                String v1 = new String(SchemaMigrations.class.getResourceAsStream(vendor + "/V1__initial_schema.sql")
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                for (String sql : SchemaMigrations.statements(v1)) {
+                    s.execute(sql);
+                }
+                s.executeUpdate("UPDATE SEQUENCE SET SEQ_COUNT = 50");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            assertTrue(!SchemaMigrations.tableExists(c, SchemaMigrations.HISTORY));
+
+            assertEquals(List.of(), SchemaMigrations.migrate(c), "baselined, nothing re-run");
+            try (Statement s = c.createStatement()) {
+                assertEquals(50, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
+                assertEquals(1, count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
+            }
+            assertEquals(List.of(), SchemaMigrations.migrate(c));
+        }
+    }
+
+    private static int count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
