@@ -69,8 +69,34 @@ public final class LaunchedServer implements AutoCloseable {
                 + "; log:\n" + log());
     }
 
+    /**
+     * Under {@code -Ppostgresql}: the server's own PostgreSQL database, named after its data
+     * directory and made fresh together with it (a marker file in the data directory says it
+     * was made), so a restart on the same data directory keeps its data.
+     */
+    private void usePostgresDatabase() throws IOException {
+        if (!PostgresDatabases.enabled() || environment.containsKey("CMTP_DB_URL")) {
+            return;
+        }
+        Path dataDir = dataDir();
+        String database = PostgresDatabases.name(dataDir.getFileName().toString());
+        Path marker = dataDir.resolve(".postgresql-database");
+        if (!Files.exists(marker)) {
+            try {
+                PostgresDatabases.recreate(database);
+            } catch (java.sql.SQLException e) {
+                throw new IOException("cannot create the PostgreSQL database " + database + ": " + e.getMessage(), e);
+            }
+            Files.createDirectories(dataDir);
+            Files.writeString(marker, database + "\n");
+        }
+        environment.put("CMTP_DB_URL", PostgresDatabases.serverUrl() + database);
+        environment.put("CMTP_DB_USER", PostgresDatabases.user());
+    }
+
     /** Starts the server and waits until both its CMTP port and its HTTP port answer. */
     public LaunchedServer start() throws IOException, InterruptedException {
+        usePostgresDatabase();
         Files.createDirectories(log.getParent());
         logOffset = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(repository().resolve("cmtp-server").toString())
