@@ -2,9 +2,11 @@ package org.cmtp.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 
 import java.net.URI;
@@ -12,10 +14,13 @@ import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.it.support.TestServer;
@@ -114,6 +119,134 @@ class AdminApiIT {
             byte[] login = cmtp.send("LOGIN\0frank\0").read(220);
             assertArrayEquals(xzibit, Arrays.copyOf(login, 156), "LOGIN hands out the imported xzibit");
         }
+    }
+
+    @Test
+    void accountsAreListedByPageAndSearchWithTheirTotal() throws Exception {
+        for (String name : new String[] {"list_a3", "list_a1", "list_a2"}) {
+            admin.createAccount(name, "password " + name);
+        }
+        AdminClient.Reply all = admin.get("/api/accounts?search=LIST_A&max=2");
+        assertEquals(200, all.status(), all.body());
+        assertEquals("3", all.header("X-Total-Count"));
+        JsonArray page = all.json().asJsonArray();
+        assertEquals(List.of("list_a1", "list_a2"), names(page));
+        assertEquals(39, page.getJsonObject(0).getString("fingerprint").length(), "8 groups of 4 hex digits");
+        assertEquals(List.of("list_a3"), names(admin.get("/api/accounts?search=list_a&first=2&max=2").json()
+                .asJsonArray()));
+        AdminClient.Reply none = admin.get("/api/accounts?search=" + "list%25");
+        assertEquals("0", none.header("X-Total-Count"), "% in a search is a character, not a wildcard");
+        assertTrue(Integer.parseInt(admin.get("/api/accounts").header("X-Total-Count")) >= 3);
+        assertProblem(admin.get("/api/accounts?max=0"), 400, "max");
+        assertProblem(admin.get("/api/accounts?first=-1"), 400, "first");
+        assertEquals(401, AdminClient.anonymous(http).get("/api/accounts").status());
+    }
+
+    @Test
+    void aDisabledAccountGetsNoMailAndNoKeyUntilEnabledAgain() throws Exception {
+        admin.createAccount("gina", "gina's password");
+        byte[] serverKey = serverKey();
+        AdminClient.Reply disabled = admin.patch("/api/accounts/gina", "{\"enabled\":false}");
+        assertEquals(200, disabled.status(), disabled.body());
+        assertFalse(disabled.json().asJsonObject().getBoolean("enabled"));
+        assertFalse(admin.get("/api/accounts/gina").json().asJsonObject().getBoolean("enabled"));
+        MailBytes mail = MailBytes.to("gina", TestServer.domain()).body(new byte[60]);
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            Replies.expectStatus(cmtp.send(mail.command()), "DELIVERYFAILURE", Libsodium.genericHash(64, mail.message()),
+                    serverKey);
+            Replies.expectStatus(cmtp.send("KEYREQUEST\0gina\0\0"), "KEYNOTAVAILABLE", new byte[0], serverKey);
+        }
+        assertTrue(admin.patch("/api/accounts/gina", "{\"enabled\":true}").json().asJsonObject().getBoolean("enabled"));
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                    serverKey);
+        }
+        assertProblem(admin.patch("/api/accounts/gina", "{}"), 400, "enabled");
+        assertProblem(admin.patch("/api/accounts/nobody", "{\"enabled\":false}"), 404, "name");
+        assertEquals(401, AdminClient.anonymous(http).patch("/api/accounts/gina", "{\"enabled\":false}").status());
+    }
+
+    @Test
+    void deletingMessagesAndAccounts() throws Exception {
+        admin.createAccount("hank", "hank's password");
+        byte[] serverKey = serverKey();
+        MailBytes mail = MailBytes.to("hank", TestServer.domain()).body(new byte[60]);
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            for (int i = 0; i < 2; i++) {
+                Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                        serverKey);
+            }
+        }
+        JsonArray messages = admin.get("/api/accounts/hank/messages").json().asJsonArray();
+        assertEquals(2, messages.size());
+        long id = messages.getJsonObject(0).getJsonNumber("id").longValue();
+        assertEquals(401, AdminClient.anonymous(http).delete("/api/accounts/hank/messages/" + id).status());
+        assertEquals(204, admin.delete("/api/accounts/hank/messages/" + id).status());
+        assertProblem(admin.delete("/api/accounts/hank/messages/" + id), 404, "id");
+        assertEquals(1, admin.get("/api/accounts/hank/messages").json().asJsonArray().size());
+
+        assertEquals(401, AdminClient.anonymous(http).delete("/api/accounts/hank").status());
+        assertEquals(204, admin.delete("/api/accounts/hank").status(), "an account with a message in its mailbox");
+        assertProblem(admin.get("/api/accounts/hank"), 404, "name");
+        assertProblem(admin.delete("/api/accounts/hank"), 404, "name");
+        admin.createAccount("hank", "the new hank");
+        assertEquals(0, admin.get("/api/accounts/hank/messages").json().asJsonArray().size(),
+                "the old mailbox went with the old account");
+    }
+
+    @Test
+    void theQueueIsFilteredByRecipientOrDomain() throws Exception {
+        byte[] serverKey = serverKey();
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            for (String[] to : new String[][] {{"ivy", "q1.test"}, {"joe", "q1.test"}, {"ivy", "q2.test"}}) {
+                MailBytes mail = MailBytes.to(to[0], to[1]).body(new byte[60]);
+                Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                        serverKey);
+            }
+        }
+        assertEquals(List.of("ivy@q1.test", "joe@q1.test"), recipients(admin.get("/api/queue?domain=Q1.test")));
+        assertEquals(List.of("ivy@q2.test"), recipients(admin.get("/api/queue?recipient=ivy@q2.test")));
+        assertEquals(List.of(), recipients(admin.get("/api/queue?recipient=ivy@q2.test&domain=q1.test")));
+        assertProblem(admin.get("/api/queue?recipient=nobody"), 400, "recipient");
+        assertProblem(admin.get("/api/queue?max=5000"), 400, "max");
+        assertEquals(401, AdminClient.anonymous(http).get("/api/queue?domain=q1.test").status());
+    }
+
+    @Test
+    void serverShowsKeyFingerprintAndSince() throws Exception {
+        JsonObject server = admin.get("/api/server").json().asJsonObject();
+        assertTrue(server.getString("fingerprint").matches("([0-9a-f]{4}:){7}[0-9a-f]{4}"), server.toString());
+        assertTrue(Instant.parse(server.getString("since")).isBefore(Instant.now()));
+    }
+
+    @Test
+    void dnsShowsWhereMailForADomainGoes() throws Exception {
+        AdminClient.Reply routed = admin.get("/api/dns/routed.test");
+        assertEquals(200, routed.status(), routed.body());
+        JsonObject check = routed.json().asJsonObject();
+        assertEquals("routed.test", check.getString("domain"));
+        assertTrue(check.getBoolean("staticRoute"));
+        assertEquals("STATIC_ROUTE", check.getString("source"));
+        assertEquals("off", check.getString("dnssec"));
+        assertFalse(check.getBoolean("secure"));
+        assertEquals("127.0.0.3:9001", check.getJsonArray("hosts").getJsonObject(0).getJsonArray("addresses")
+                .getString(0));
+        assertProblem(admin.get("/api/dns/not..valid"), 400, "domain");
+        assertProblem(admin.get("/api/dns/unreachable.test"), 502, "domain"); // the test DNS server does not answer
+        assertEquals(401, AdminClient.anonymous(http).get("/api/dns/routed.test").status());
+    }
+
+    private byte[] serverKey() throws Exception {
+        return HEX.parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+    }
+
+    private static List<String> names(JsonArray accounts) {
+        return accounts.stream().map(a -> a.asJsonObject().getString("name")).toList();
+    }
+
+    private static List<String> recipients(AdminClient.Reply reply) {
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json().asJsonArray().stream().map(q -> q.asJsonObject().getString("recipient")).toList();
     }
 
     /** An xzibit made the way a libsodium client makes one (PROTOCOL.md §2). */
