@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 import java.net.URI;
 import java.net.URL;
@@ -18,6 +19,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.MailBytes;
@@ -234,6 +239,63 @@ class AdminApiIT {
         assertProblem(admin.get("/api/dns/not..valid"), 400, "domain");
         assertProblem(admin.get("/api/dns/unreachable.test"), 502, "domain"); // the test DNS server does not answer
         assertEquals(401, AdminClient.anonymous(http).get("/api/dns/routed.test").status());
+    }
+
+    @Test
+    void readinessIsUpWithTheDatabaseTheListenerAndTheRelayWorker() throws Exception {
+        AdminClient.Reply ready = AdminClient.anonymous(http).get("/health/ready");
+        for (int i = 0; i < 30 && ready.status() != 200; i++) { // the relay worker's first round is at most 5 s away
+            Thread.sleep(500);
+            ready = AdminClient.anonymous(http).get("/health/ready");
+        }
+        assertEquals(200, ready.status(), ready.body());
+        JsonObject health = ready.json().asJsonObject();
+        assertEquals("UP", health.getString("status"), ready.body());
+        Map<String, String> checks = health.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+                .collect(Collectors.toMap(c -> c.getString("name"), c -> c.getString("status")));
+        assertEquals(Map.of("database", "UP", "cmtp-listener", "UP", "relay-worker", "UP"), checks, ready.body());
+    }
+
+    @Test
+    void metricsCountMailAndTimeIt() throws Exception {
+        admin.createAccount("kim", "kim's password");
+        byte[] serverKey = serverKey();
+        String before = metrics();
+        MailBytes stored = MailBytes.to("kim", TestServer.domain()).body(new byte[60]);
+        MailBytes rejected = MailBytes.to("nobody", TestServer.domain()).body(new byte[60]);
+        MailBytes queued = MailBytes.to("kim", "metrics.test").body(new byte[60]);
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            Replies.expectStatus(cmtp.send(stored.command()), "SUCCESS", Libsodium.genericHash(64, stored.message()),
+                    serverKey);
+            Replies.expectStatus(cmtp.send(rejected.command()), "DELIVERYFAILURE",
+                    Libsodium.genericHash(64, rejected.message()), serverKey);
+            Replies.expectStatus(cmtp.send(queued.command()), "SUCCESS", Libsodium.genericHash(64, queued.message()),
+                    serverKey);
+            String during = metrics();
+            assertTrue(metric(during, "cmtp_connections_open") >= 1, during);
+            assertTrue(metric(during, "cmtp_queue_depth") >= 1, during);
+        }
+        String after = metrics();
+        assertEquals(3, metric(after, "cmtp_messages_received_total") - metric(before, "cmtp_messages_received_total"));
+        assertEquals(1, metric(after, "cmtp_messages_stored_total") - metric(before, "cmtp_messages_stored_total"));
+        assertEquals(1, metric(after, "cmtp_messages_rejected_total") - metric(before, "cmtp_messages_rejected_total"));
+        assertEquals(1, metric(after, "cmtp_messages_queued_total") - metric(before, "cmtp_messages_queued_total"));
+        assertEquals(3, metric(after, "cmtp_mail_handling_seconds_count")
+                - metric(before, "cmtp_mail_handling_seconds_count"), after);
+        assertTrue(after.contains("cmtp_messages_relayed_total") && after.contains("cmtp_messages_failed_total")
+                && after.contains("cmtp_relay_attempt_seconds"), after);
+    }
+
+    private String metrics() throws Exception {
+        AdminClient.Reply reply = AdminClient.anonymous(http).get("/metrics");
+        assertEquals(200, reply.status(), reply.body());
+        return reply.body();
+    }
+
+    /** The value of a Prometheus sample, 0 when absent. */
+    private static double metric(String exposition, String name) {
+        Matcher sample = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$").matcher(exposition);
+        return sample.find() ? Double.parseDouble(sample.group(2)) : 0;
     }
 
     private byte[] serverKey() throws Exception {
