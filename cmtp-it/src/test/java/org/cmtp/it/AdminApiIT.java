@@ -10,6 +10,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.nio.ByteBuffer;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +287,79 @@ class AdminApiIT {
                 - metric(before, "cmtp_mail_handling_seconds_count"), after);
         assertTrue(after.contains("cmtp_messages_relayed_total") && after.contains("cmtp_messages_failed_total")
                 && after.contains("cmtp_relay_attempt_seconds"), after);
+    }
+
+    @Test
+    void stateChangingCallsWithoutXRequestedByAre403() throws Exception {
+        AdminClient crossSite = AdminClient.adminWithoutRequestedBy(http);
+        assertProblem(crossSite.post("/api/accounts", "{\"name\":\"mallory\",\"password\":\"12345678\"}"), 403,
+                "X-Requested-By");
+        assertProblem(admin.get("/api/accounts/mallory"), 404, "name");
+        assertProblem(crossSite.delete("/api/queue/1"), 403, "X-Requested-By");
+        assertProblem(crossSite.patch("/api/accounts/x", "{\"enabled\":false}"), 403, "X-Requested-By");
+        assertEquals(200, crossSite.get("/api/server").status(), "reading needs no header");
+        assertEquals(401, AdminClient.anonymous(http).delete("/api/queue/1").status(), "credentials come first");
+    }
+
+    /** Failed logins from one address lock it out; from another loopback address so the other tests go on. */
+    @Test
+    void repeatedFailedAdminLoginsAreAnswered429WithRetryAfter() throws Exception {
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8));
+        String right = "Basic " + Base64.getEncoder().encodeToString(("admin:" + TestServer.adminPassword())
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, rawGet("127.0.0.77", "/api/server", right).status());
+        for (int i = 0; i < 10; i++) { // cmtp.admin-login-failures defaults to 10
+            assertEquals(401, rawGet("127.0.0.77", "/api/server", wrong).status(), "failure " + (i + 1));
+        }
+        RawHttpReply locked = rawGet("127.0.0.77", "/api/server", right);
+        assertEquals(429, locked.status(), locked.text());
+        long retryAfter = Long.parseLong(locked.header("retry-after"));
+        assertTrue(retryAfter > 0 && retryAfter <= 60, locked.text());
+        assertTrue(locked.text().contains("application/problem+json"), locked.text());
+        assertEquals(200, rawGet("127.0.0.1", "/api/server", right).status(), "other addresses are not locked out");
+    }
+
+    /** cmtp.login-rate defaults to 60 LOGINs per minute and client address. */
+    @Test
+    void loginOnTheCmtpPortIsRateLimitedPerClientAddress() throws Exception {
+        admin.createAccount("lou", "lou's password");
+        byte[] serverKey = serverKey();
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress("127.0.0.78", 0));
+        socket.connect(new InetSocketAddress(TestServer.host(), TestServer.cmtpPort()), 5000);
+        try (RawCmtpConnection cmtp = new RawCmtpConnection(socket)) {
+            cmtp.readText(); // the greeting
+            for (int i = 0; i < 60; i++) {
+                byte[] reply = cmtp.send("LOGIN\0lou\0").read(220);
+                assertEquals(1, ByteBuffer.wrap(reply).getInt(), "an xzibit, LOGIN " + (i + 1));
+            }
+            Replies.expectStatus(cmtp.send("LOGIN\0lou\0"), "FAILURE", new byte[0], serverKey);
+        }
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            assertEquals(1, ByteBuffer.wrap(cmtp.send("LOGIN\0lou\0").read(220)).getInt(),
+                    "another address may still log in");
+        }
+    }
+
+    record RawHttpReply(int status, String text) {
+        String header(String name) {
+            Matcher header = Pattern.compile("(?im)^" + name + ":\\s*(\\S+)").matcher(text);
+            return header.find() ? header.group(1) : null;
+        }
+    }
+
+    /** A GET from a chosen loopback address (java.net.http cannot choose one). */
+    private RawHttpReply rawGet(String from, String path, String authorization) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(http.getHost(), http.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + http.getHost() + ":" + http.getPort()
+                    + "\r\nAuthorization: " + authorization + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new RawHttpReply(Integer.parseInt(text.substring(9, 12)), text);
+        }
     }
 
     private String metrics() throws Exception {

@@ -72,6 +72,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private CmtpConfiguration configuration;
     @Inject
     private ServerMetrics metrics;
+    @Inject
+    private LoginRateLimiter loginLimiter;
 
     /** Local keys from the database; another domain's keys relayed from its pinned server, signed by ours. */
     @Override
@@ -86,6 +88,10 @@ public class DomainEndpointBean implements CmtpRequestListener {
 
     @Override
     public Reply login(Command.Login request, ClientInfo client) {
+        if (!loginLimiter.allows(client)) {
+            LOG.info(() -> "CMTP LOGIN refused for " + client.remoteHost() + ": more than cmtp.login-rate per minute");
+            return status(StatusWord.FAILURE, new byte[0]);
+        }
         Optional<Account> account = accounts.find(request.user()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             return status(StatusWord.FAILURE, new byte[0]);

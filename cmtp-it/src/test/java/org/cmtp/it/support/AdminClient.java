@@ -20,10 +20,16 @@ public final class AdminClient {
 
     private final URI base;
     private final String authorization;
+    private final boolean requestedBy;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public AdminClient(URI base, String user, String password) {
+        this(base, user, password, true);
+    }
+
+    private AdminClient(URI base, String user, String password, boolean requestedBy) {
         this.base = base;
+        this.requestedBy = requestedBy;
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -34,6 +40,11 @@ public final class AdminClient {
 
     public static AdminClient anonymous(URI base) {
         return new AdminClient(base, null, null);
+    }
+
+    /** The admin, but without the {@code X-Requested-By} header, as a cross-site request from a browser would be. */
+    public static AdminClient adminWithoutRequestedBy(URI base) {
+        return new AdminClient(base, "admin", TestServer.adminPassword(), false);
     }
 
     public Reply get(String path) throws IOException {
@@ -85,6 +96,9 @@ public final class AdminClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (authorization != null) {
             builder.header("Authorization", authorization);
+        }
+        if (requestedBy) {
+            builder.header("X-Requested-By", "cmtp"); // state-changing calls need it (against cross-site requests)
         }
         return builder;
     }
