@@ -362,6 +362,35 @@ class AdminApiIT {
         }
     }
 
+    @Test
+    void statsCountMessagesPerHourAndInTotal() throws Exception {
+        admin.createAccount("max", "max's password");
+        byte[] serverKey = serverKey();
+        JsonObject before = admin.get("/api/stats").json().asJsonObject();
+        MailBytes mail = MailBytes.to("max", TestServer.domain()).body(new byte[60]);
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                    serverKey);
+        }
+        AdminClient.Reply reply = admin.get("/api/stats");
+        assertEquals(200, reply.status(), reply.body());
+        JsonObject stats = reply.json().asJsonObject();
+        JsonObject totals = stats.getJsonObject("totals");
+        assertEquals(before.getJsonObject("totals").getInt("stored") + 1, totals.getInt("stored"), reply.body());
+        for (String key : new String[] {"received", "stored", "queued", "relayed", "failed", "rejected"}) {
+            assertTrue(totals.containsKey(key), key);
+        }
+        JsonArray hours = stats.getJsonArray("hours");
+        assertEquals(24, hours.size());
+        JsonObject current = hours.getJsonObject(23);
+        assertTrue(current.getInt("stored") >= 1, reply.body());
+        assertTrue(Instant.parse(current.getString("start")).isAfter(Instant.now().minusSeconds(3601)));
+        assertTrue(stats.getJsonNumber("queueDepth").longValue() >= 0);
+        assertTrue(stats.getJsonNumber("openConnections").longValue() >= 0);
+        assertTrue(Instant.parse(stats.getString("since")).isBefore(Instant.now()));
+        assertEquals(401, AdminClient.anonymous(http).get("/api/stats").status());
+    }
+
     private String metrics() throws Exception {
         AdminClient.Reply reply = AdminClient.anonymous(http).get("/metrics");
         assertEquals(200, reply.status(), reply.body());

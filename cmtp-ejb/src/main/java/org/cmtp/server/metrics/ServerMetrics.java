@@ -66,6 +66,7 @@ public class ServerMetrics {
     @EJB
     private RelayQueue queue;
 
+    private final Instant since = Instant.now();
     private final Map<Event, Counter> counters = new EnumMap<>(Event.class);
     private final Map<Event, Long> totals = new EnumMap<>(Event.class);
     private Timer mailTimer;
@@ -149,6 +150,11 @@ public class ServerMetrics {
             }
         }
         return hours;
+    }
+
+    /** When this instance started counting. */
+    public Instant since() {
+        return since;
     }
 
     /** Counts since this instance started. */
