@@ -6,6 +6,7 @@ import jakarta.persistence.PersistenceContext;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -63,9 +64,51 @@ public class AccountService {
         return persist(new Account(name, publicKey, parsed.toBytes(), Instant.now()));
     }
 
+    /** Accounts by name, {@code search} (may be null) a case-insensitive substring of the name. */
+    public List<Account> list(String search, int first, int max) {
+        return em.createQuery("SELECT a FROM Account a WHERE LOWER(a.name) LIKE :pattern ESCAPE '!'"
+                + " ORDER BY a.name", Account.class)
+                .setParameter("pattern", pattern(search))
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /** How many accounts {@link #list} would find without paging. */
+    public long count(String search) {
+        return em.createQuery("SELECT COUNT(a) FROM Account a WHERE LOWER(a.name) LIKE :pattern ESCAPE '!'", Long.class)
+                .setParameter("pattern", pattern(search))
+                .getSingleResult();
+    }
+
+    /** {@code search} as a LIKE pattern, its own wildcards taken literally. */
+    private static String pattern(String search) {
+        if (search == null || search.isEmpty()) {
+            return "%";
+        }
+        String escaped = search.toLowerCase(java.util.Locale.ROOT)
+                .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return "%" + escaped + "%";
+    }
+
+    /**
+     * Deletes the account and every message of its mailbox, in this one transaction: either
+     * both are gone or neither is.
+     */
+    public void delete(String name) {
+        Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
+        int messages = em.createQuery("DELETE FROM StoredMessage m WHERE m.account = :account")
+                .setParameter("account", account)
+                .executeUpdate();
+        em.remove(account);
+        em.flush();
+        LOG.info(() -> "CMTP account deleted: " + name + " with " + messages + " message(s)");
+    }
+
     public Account setEnabled(String name, boolean enabled) {
         Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
         account.setEnabled(enabled);
+        LOG.info(() -> "CMTP account " + name + (enabled ? " enabled" : " disabled"));
         return account;
     }
 

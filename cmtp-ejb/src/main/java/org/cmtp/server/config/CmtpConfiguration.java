@@ -28,6 +28,9 @@ public class CmtpConfiguration {
     private long retryInitialSeconds;
     private long retryMaxSeconds;
     private long queueLifetimeSeconds;
+    private int loginRate;
+    private int adminLoginFailures;
+    private long adminLockoutSeconds;
 
     @PostConstruct
     void read() {
@@ -47,6 +50,9 @@ public class CmtpConfiguration {
         retryInitialSeconds = seconds(config, "cmtp.retry-initial", 60);
         retryMaxSeconds = seconds(config, "cmtp.retry-max", 3600);
         queueLifetimeSeconds = seconds(config, "cmtp.queue-lifetime", 5 * 24 * 3600);
+        loginRate = (int) count(config, "cmtp.login-rate", 60);
+        adminLoginFailures = (int) count(config, "cmtp.admin-login-failures", 10);
+        adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks);
     }
 
@@ -65,6 +71,39 @@ public class CmtpConfiguration {
         }
         throw new IllegalStateException(key + " (" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
                 + ") must be a positive number of seconds, was '" + raw + "'");
+    }
+
+    /** A count that may be 0 (meaning: no limit). */
+    private static long count(Config config, String key, long defaultValue) {
+        String raw = config.getOptionalValue(key, String.class).orElse(null);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value >= 0 && value <= Integer.MAX_VALUE) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException(key + " (" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                + ") must be a number ≥ 0, was '" + raw + "'");
+    }
+
+    /** LOGIN commands one client address may send per minute on the CMTP port; 0: no limit. */
+    public int loginRate() {
+        return loginRate;
+    }
+
+    /** Failed admin logins from one client address before it is locked out; 0: never locked out. */
+    public int adminLoginFailures() {
+        return adminLoginFailures;
+    }
+
+    /** The first admin lockout, in seconds; each further failure doubles it, up to an hour. */
+    public long adminLockoutSeconds() {
+        return adminLockoutSeconds;
     }
 
     /** How long a key relayed from another domain is reused before it is asked again. */

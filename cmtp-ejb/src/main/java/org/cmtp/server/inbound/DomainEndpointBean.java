@@ -7,6 +7,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -36,6 +37,8 @@ import org.cmtp.server.relay.RelayQueue;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.StoredMessage;
+import org.cmtp.server.metrics.ServerMetrics;
+import org.cmtp.server.metrics.ServerMetrics.Event;
 
 /**
  * The domain's side of the CMTP listener: answers KEYREQUEST, LOGIN and MAIL from the
@@ -67,6 +70,10 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private KeyDirectory keys;
     @Inject
     private CmtpConfiguration configuration;
+    @Inject
+    private ServerMetrics metrics;
+    @Inject
+    private LoginRateLimiter loginLimiter;
 
     /** Local keys from the database; another domain's keys relayed from its pinned server, signed by ours. */
     @Override
@@ -81,6 +88,10 @@ public class DomainEndpointBean implements CmtpRequestListener {
 
     @Override
     public Reply login(Command.Login request, ClientInfo client) {
+        if (!loginLimiter.allows(client)) {
+            LOG.info(() -> "CMTP LOGIN refused for " + client.remoteHost() + ": more than cmtp.login-rate per minute");
+            return status(StatusWord.FAILURE, new byte[0]);
+        }
         Optional<Account> account = accounts.find(request.user()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             return status(StatusWord.FAILURE, new byte[0]);
@@ -96,6 +107,19 @@ public class DomainEndpointBean implements CmtpRequestListener {
      */
     @Override
     public MailOutcome mail(Command.Mail mail, ClientInfo client) {
+        long started = System.nanoTime();
+        MailOutcome outcome = handleMail(mail, client);
+        metrics.timeMail(Duration.ofNanos(System.nanoTime() - started));
+        metrics.count(Event.RECEIVED);
+        metrics.count(switch (outcome.status().word()) {
+            case SUCCESS -> outcome.localDelivery().isPresent() ? Event.STORED : Event.QUEUED;
+            case DELIVERYFAILURE -> Event.REJECTED;
+            default -> Event.FAILED;
+        });
+        return outcome;
+    }
+
+    private MailOutcome handleMail(Command.Mail mail, ClientInfo client) {
         byte[] receiptHash = Blake2b.hash512(mail.rawMessage());
         Message message = mail.message();
         if (!configuration.isLocalDomain(message.destination().domain())) {

@@ -44,6 +44,14 @@ public class Mailbox {
                 .getResultList();
     }
 
+    /** Deletes one message of {@code account}; false if it has no such message. */
+    public boolean delete(Account account, long id) {
+        return em.createQuery("DELETE FROM StoredMessage m WHERE m.id = :id AND m.account = :account")
+                .setParameter("id", id)
+                .setParameter("account", account)
+                .executeUpdate() == 1;
+    }
+
     /** The exact stored bytes of one message of {@code account}. */
     public Optional<byte[]> content(Account account, long id) {
         return em.createQuery("SELECT m.content FROM StoredMessage m WHERE m.id = :id AND m.account = :account",

@@ -5,10 +5,12 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -99,10 +101,31 @@ public class RelayQueue {
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<QueuedMessage> list(int first, int max) {
-        return em.createQuery("SELECT q FROM QueuedMessage q ORDER BY q.nextAttempt, q.id", QueuedMessage.class)
-                .setFirstResult(first)
-                .setMaxResults(max)
-                .getResultList();
+        return list(null, null, first, max);
+    }
+
+    /**
+     * Queued messages, due first, filtered by recipient account and domain (each null for
+     * any); the domain is compared lower-case, as the queue stores it.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<QueuedMessage> list(String recipientAccount, String recipientDomain, int first, int max) {
+        StringBuilder jpql = new StringBuilder("SELECT q FROM QueuedMessage q WHERE 1 = 1");
+        if (recipientAccount != null) {
+            jpql.append(" AND q.recipientAccount = :account");
+        }
+        if (recipientDomain != null) {
+            jpql.append(" AND q.recipientDomain = :domain");
+        }
+        TypedQuery<QueuedMessage> query = em.createQuery(jpql.append(" ORDER BY q.nextAttempt, q.id").toString(),
+                QueuedMessage.class);
+        if (recipientAccount != null) {
+            query.setParameter("account", recipientAccount);
+        }
+        if (recipientDomain != null) {
+            query.setParameter("domain", recipientDomain.toLowerCase(Locale.ROOT));
+        }
+        return query.setFirstResult(first).setMaxResults(max).getResultList();
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

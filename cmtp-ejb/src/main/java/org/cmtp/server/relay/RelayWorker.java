@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import org.cmtp.client.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
@@ -56,6 +57,8 @@ public class RelayWorker {
     private RemoteServers remote;
     @Inject
     private CmtpConfiguration configuration;
+    @Inject
+    private ServerMetrics metrics;
 
     private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/"
             + UUID.randomUUID().toString().substring(0, 8);
@@ -90,6 +93,7 @@ public class RelayWorker {
             return; // deleted by the operator meanwhile
         }
         byte[] content = queue.content(id);
+        long started = System.nanoTime();
         try {
             SignedStatus receipt = remote.talkTo(message.getRecipientDomain(), (client, serverKey) -> client.mail(
                     content, ProofOfWork.find(content, client.capabilities().proofOfWorkDifficulty()), serverKey));
@@ -104,17 +108,21 @@ public class RelayWorker {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "CMTP relay of message " + id + " failed", e);
             retryLater(message, e.toString());
+        } finally {
+            metrics.timeRelayAttempt(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
     private void delivered(QueuedMessage message) {
         queue.remove(message.getId());
+        metrics.count(ServerMetrics.Event.RELAYED);
         LOG.info(() -> "CMTP relayed message " + message.getId() + " from " + message.getSender() + " to "
                 + message.recipient() + " after " + (message.getAttempts() + 1) + " attempt(s)");
     }
 
     private void refused(QueuedMessage message) {
         queue.remove(message.getId());
+        metrics.count(ServerMetrics.Event.FAILED);
         notices.undeliverable(message, "the server of " + message.getRecipientDomain()
                 + " refused it (DELIVERYFAILURE: no such account, or not accepted there)");
     }
@@ -124,6 +132,7 @@ public class RelayWorker {
         Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
         if (now.isAfter(message.getQueued().plus(lifetime))) {
             queue.remove(message.getId());
+            metrics.count(ServerMetrics.Event.FAILED);
             notices.undeliverable(message, "not delivered within " + lifetime + "; last error: " + error);
             return;
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,16 @@ public final class AdminClient {
 
     private final URI base;
     private final String authorization;
+    private final boolean requestedBy;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public AdminClient(URI base, String user, String password) {
+        this(base, user, password, true);
+    }
+
+    private AdminClient(URI base, String user, String password, boolean requestedBy) {
         this.base = base;
+        this.requestedBy = requestedBy;
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -35,6 +42,11 @@ public final class AdminClient {
         return new AdminClient(base, null, null);
     }
 
+    /** The admin, but without the {@code X-Requested-By} header, as a cross-site request from a browser would be. */
+    public static AdminClient adminWithoutRequestedBy(URI base) {
+        return new AdminClient(base, "admin", TestServer.adminPassword(), false);
+    }
+
     public Reply get(String path) throws IOException {
         return send(request(path).GET());
     }
@@ -42,6 +54,11 @@ public final class AdminClient {
     public Reply post(String path, String json) throws IOException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply patch(String path, String json) throws IOException {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Reply delete(String path) throws IOException {
@@ -80,6 +97,9 @@ public final class AdminClient {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
+        if (requestedBy) {
+            builder.header("X-Requested-By", "cmtp"); // state-changing calls need it (against cross-site requests)
+        }
         return builder;
     }
 
@@ -87,14 +107,18 @@ public final class AdminClient {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), response.headers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
     }
 
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonStructure json() {
             return Json.createReader(new StringReader(body)).read();
         }

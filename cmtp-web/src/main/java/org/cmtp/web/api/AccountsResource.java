@@ -5,8 +5,10 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -52,8 +54,44 @@ public class AccountsResource {
         public String name;
         public String address;
         public String publicKey;
+        public String fingerprint;
         public boolean enabled;
         public String created;
+    }
+
+    /** {@code PATCH /api/accounts/{name}}: the fields to change; only {@code enabled} so far. */
+    public static class AccountChange {
+        public Boolean enabled;
+    }
+
+    /** Total number of accounts matching a listing's search, whatever the page. */
+    public static final String TOTAL_COUNT = "X-Total-Count";
+
+    @GET
+    public Response list(@QueryParam("search") String search, @QueryParam("first") @DefaultValue("0") int first,
+            @QueryParam("max") @DefaultValue("100") int max) {
+        checkPage(first, max);
+        List<AccountView> page = accounts.list(search, first, max).stream().map(this::view).toList();
+        return Response.ok(page).header(TOTAL_COUNT, accounts.count(search)).build();
+    }
+
+    @PATCH
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AccountView change(@PathParam("name") String name, AccountChange change) {
+        if (change == null || change.enabled == null) {
+            throw new AccountException(AccountException.Kind.INVALID, "enabled",
+                    "say what to change: {\"enabled\":true} or {\"enabled\":false}");
+        }
+        return view(accounts.setEnabled(name, change.enabled));
+    }
+
+    /** Deletes the account and its mailbox; its name may then be given to a new account. */
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name) {
+        accounts.delete(name);
+        return Response.noContent().build();
     }
 
     @POST
@@ -90,10 +128,17 @@ public class AccountsResource {
     @Path("{name}/messages")
     public List<MessageSummary> messages(@PathParam("name") String name,
             @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
-        if (first < 0 || max < 1 || max > 1000) {
-            throw new AccountException(AccountException.Kind.INVALID, "max", "first must be ≥ 0 and max in 1..1000");
-        }
+        checkPage(first, max);
         return mailbox.list(find(name), first, max);
+    }
+
+    @DELETE
+    @Path("{name}/messages/{id}")
+    public Response deleteMessage(@PathParam("name") String name, @PathParam("id") long id) {
+        if (!mailbox.delete(find(name), id)) {
+            throw noMessage(name, id);
+        }
+        return Response.noContent().build();
     }
 
     @GET
@@ -101,11 +146,23 @@ public class AccountsResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response raw(@PathParam("name") String name, @PathParam("id") long id) {
         byte[] content = mailbox.content(find(name), id)
-                .orElseThrow(() -> new AccountException(AccountException.Kind.NOT_FOUND, "id",
-                        "no message " + id + " in the mailbox of " + name));
+                .orElseThrow(() -> noMessage(name, id));
         return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"message-" + id + ".cmtp\"")
                 .build();
+    }
+
+    private static AccountException noMessage(String name, long id) {
+        return new AccountException(AccountException.Kind.NOT_FOUND, "id", "no message " + id + " in the mailbox of " + name);
+    }
+
+    static void checkPage(int first, int max) {
+        if (first < 0) {
+            throw new AccountException(AccountException.Kind.INVALID, "first", "first must be ≥ 0");
+        }
+        if (max < 1 || max > 1000) {
+            throw new AccountException(AccountException.Kind.INVALID, "max", "max must be in 1..1000");
+        }
     }
 
     private Account find(String name) {
@@ -118,6 +175,7 @@ public class AccountsResource {
         view.name = account.getName();
         view.address = account.getName() + "@" + configuration.primaryDomain();
         view.publicKey = HexFormat.of().formatHex(account.getPublicKey());
+        view.fingerprint = KeyFingerprint.of(account.getPublicKey());
         view.enabled = account.isEnabled();
         view.created = account.getCreated().toString();
         return view;

@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+import java.util.Locale;
+
+import org.cmtp.server.account.AccountException;
 
 import org.cmtp.server.relay.QueuedMessage;
 import org.cmtp.server.relay.RelayQueue;
@@ -41,11 +44,25 @@ public class QueueResource {
 
     @GET
     public List<QueuedView> list(@QueryParam("first") @DefaultValue("0") int first,
-            @QueryParam("max") @DefaultValue("100") int max) {
-        if (first < 0 || max < 1 || max > 1000) {
-            return List.of();
+            @QueryParam("max") @DefaultValue("100") int max, @QueryParam("recipient") String recipient,
+            @QueryParam("domain") String domain) {
+        AccountsResource.checkPage(first, max);
+        String account = null;
+        String recipientDomain = blankToNull(domain);
+        if (blankToNull(recipient) != null) {
+            int at = recipient.lastIndexOf('@');
+            if (at < 1 || at == recipient.length() - 1) {
+                throw new AccountException(AccountException.Kind.INVALID, "recipient",
+                        "recipient must be an address account@domain");
+            }
+            String addressDomain = recipient.substring(at + 1).toLowerCase(Locale.ROOT);
+            if (recipientDomain != null && !recipientDomain.equalsIgnoreCase(addressDomain)) {
+                return List.of(); // both filters given and they contradict each other: nothing matches
+            }
+            account = recipient.substring(0, at);
+            recipientDomain = addressDomain;
         }
-        return queue.list(first, max).stream().map(QueueResource::view).toList();
+        return queue.list(account, recipientDomain, first, max).stream().map(QueueResource::view).toList();
     }
 
     @POST
@@ -58,6 +75,10 @@ public class QueueResource {
     @Path("{id}")
     public Response delete(@PathParam("id") long id) {
         return queue.remove(id) ? Response.noContent().build() : notQueued(id);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Response notQueued(long id) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.server.config.CmtpConfiguration;
@@ -29,6 +30,7 @@ public class ServerResource {
     public static class ServerView {
         public List<String> domains;
         public String publicKey;
+        public String fingerprint;
         public String since;
     }
 
@@ -36,7 +38,8 @@ public class ServerResource {
     public ServerView get() {
         ServerView view = new ServerView();
         view.domains = configuration.domains();
-        view.publicKey = identity.fingerprint();
+        view.publicKey = HexFormat.of().formatHex(identity.publicKey());
+        view.fingerprint = KeyFingerprint.of(identity.publicKey());
         view.since = identity.since().toString();
         return view;
     }

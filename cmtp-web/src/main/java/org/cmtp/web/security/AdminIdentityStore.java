@@ -2,7 +2,6 @@ package org.cmtp.web.security;
 
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
@@ -12,9 +11,11 @@ import java.util.Set;
 import org.cmtp.server.admin.AdminCredentials;
 import org.cmtp.web.api.AdminApi;
 
-/** Checks the administrator's HTTP Basic credentials against the stored password hash. */
+/**
+ * Checks the administrator's HTTP Basic credentials against the stored password hash
+ * (the credentials come from {@link AdminAuthenticationMechanism}).
+ */
 @ApplicationScoped
-@BasicAuthenticationMechanismDefinition(realmName = "CMTP administration")
 public class AdminIdentityStore implements IdentityStore {
 
     @EJB

@@ -38,6 +38,9 @@ public final class CmtpListener {
     private final WorkManager workManager;
     private final Semaphore connectionSlots;
     private final Consumer<DeliveredMail> localDeliveries;
+    /** Every listener that is open in this JVM, for {@link #openConnectionsOfAll()}. */
+    private static final Set<CmtpListener> OPEN = ConcurrentHashMap.newKeySet();
+
     private final Set<CmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket serverSocket;
     private volatile boolean closed;
@@ -63,6 +66,7 @@ public final class CmtpListener {
             socket.bind(new InetSocketAddress(InetAddress.getByName(spec.effectiveBindAddress()), spec.effectivePort()), 128);
             serverSocket = socket;
             workManager.scheduleWork(new AcceptLoop());
+            OPEN.add(this);
         } catch (IOException | WorkException e) {
             socket.close();
             throw e instanceof IOException io ? io : new IOException("cannot start the accept loop", e);
@@ -73,6 +77,7 @@ public final class CmtpListener {
     /** Closes the listening socket and every open connection; idempotent. */
     public void close() {
         closed = true;
+        OPEN.remove(this);
         ServerSocket socket = serverSocket;
         if (socket != null) {
             try {
@@ -87,6 +92,11 @@ public final class CmtpListener {
 
     public int openConnections() {
         return sessions.size();
+    }
+
+    /** The CMTP connections open now on every listener of this JVM (the server's metrics gauge). */
+    public static int openConnectionsOfAll() {
+        return OPEN.stream().mapToInt(CmtpListener::openConnections).sum();
     }
 
     String describe() {

@@ -1,0 +1,41 @@
+package org.cmtp.web.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+import org.cmtp.ra.Setting;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready when the CMTP port accepts a connection ({@code cmtp.bind}/{@code cmtp.port}, the
+ * wildcard address meaning loopback). The connection is closed at once, before any command.
+ */
+@Readiness
+@ApplicationScoped
+public class ListenerCheck implements HealthCheck {
+
+    private static final int TIMEOUT_MILLIS = 2000;
+
+    @Override
+    public HealthCheckResponse call() {
+        String host = switch (Setting.text("cmtp.bind", "0.0.0.0")) {
+            case "0.0.0.0", "" -> "127.0.0.1";
+            case "::", "[::]" -> "::1";
+            default -> Setting.text("cmtp.bind", "0.0.0.0");
+        };
+        int port = Setting.integer("cmtp.port", 9001);
+        String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+            return HealthCheckResponse.named("cmtp-listener").up().withData("address", where).build();
+        } catch (IOException e) {
+            return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
+                    .withData("error", String.valueOf(e.getMessage())).build();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.cmtp.web.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * HTTP Basic for the admin API, as {@code @BasicAuthenticationMechanismDefinition} did it,
+ * plus the lockout of {@link AdminLoginGuard}: a locked-out client address gets 429 with
+ * {@code Retry-After} (a problem document) and its credentials are not even checked.
+ */
+@ApplicationScoped
+public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism {
+
+    static final String REALM = "CMTP administration";
+
+    @Inject
+    private IdentityStoreHandler identityStores;
+    @Inject
+    private AdminLoginGuard guard;
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return context.isProtected() ? challenge(response, context) : context.doNothing();
+        }
+        String client = request.getRemoteAddr();
+        long now = System.currentTimeMillis();
+        long wait = guard.lockedFor(client, now);
+        if (wait > 0) {
+            return tooManyFailures(response, (wait + 999) / 1000);
+        }
+        String[] userAndPassword = decode(authorization.substring(6).trim());
+        if (userAndPassword != null) {
+            CredentialValidationResult result = identityStores.validate(
+                    new UsernamePasswordCredential(userAndPassword[0], userAndPassword[1]));
+            if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+                guard.succeeded(client);
+                return context.notifyContainerAboutLogin(result);
+            }
+        }
+        guard.failed(client, now);
+        return challenge(response, context);
+    }
+
+    private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+        return context.responseUnauthorized();
+    }
+
+    private static AuthenticationStatus tooManyFailures(HttpServletResponse response, long retryAfterSeconds) {
+        response.setStatus(429);
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
+                + "\"detail\":\"too many failed logins from this address: try again in " + retryAfterSeconds
+                + " s\"}";
+        try {
+            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            response.flushBuffer(); // committed: the container must not replace it with an error page
+        } catch (IOException e) {
+            // the client went away
+        }
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    /** {@code user:password} from Basic credentials; null if they are not Base64 or have no colon. */
+    private static String[] decode(String credentials) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
