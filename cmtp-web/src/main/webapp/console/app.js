@@ -75,9 +75,16 @@ const ROUTES = [
   [/^#\/identity$/, 'identity', identity],
 ];
 
+let shownHash = null;
+
 async function route() {
   if (!signedIn()) {
     return;
+  }
+  if (location.hash !== shownHash) {
+    // a confirmation belongs to the view it was given in
+    shownHash = location.hash;
+    document.getElementById('notice').hidden = true;
   }
   const found = ROUTES.find(([pattern]) => pattern.test(location.hash));
   const [pattern, section, render] = found || ROUTES[0];
@@ -118,9 +125,9 @@ async function dashboard() {
     heading('Dashboard'),
     h('div', { class: 'cards' },
       card('Queue depth', stats.queueDepth < 0 ? '?' : stats.queueDepth, 'messages waiting for other domains', '#/queue'),
-      card('Received', day.received || 0, 'MAIL commands in the last 24 h'),
-      card('Delivered', (day.stored || 0) + (day.relayed || 0), 'stored or relayed in the last 24 h'),
-      card('Refused or failed', (day.rejected || 0) + (day.failed || 0), 'in the last 24 h'),
+      card('Received', day.received || 0, 'MAIL commands, last 24 h'),
+      card('Delivered', (day.stored || 0) + (day.relayed || 0), 'stored or relayed, last 24 h'),
+      card('Refused or failed', (day.rejected || 0) + (day.failed || 0), 'last 24 h'),
       card('Connections', stats.openConnections, 'CMTP connections open now')),
     h('section', { class: 'panel', 'aria-labelledby': 'traffic-title' },
       h('h2', { id: 'traffic-title' }, 'Traffic, last 24 hours'),
@@ -133,15 +140,14 @@ async function dashboard() {
           { label: 'Hour', cell: (hour) => time(hour.start) },
           ...SERIES.map((series) => ({ label: series.label, class: 'num', cell: (hour) => seriesValue(hour, series) })),
         ], stats.hours.slice().reverse()))),
-    h('div', { class: 'columns' },
-      h('section', { class: 'panel', 'aria-labelledby': 'deliveries-title' },
+    h('section', { class: 'panel', 'aria-labelledby': 'deliveries-title' },
         h('h2', { id: 'deliveries-title' }, 'Recent deliveries'),
         delivered.length ? eventTable('Recent deliveries', delivered, false)
           : empty('No message delivered or queued since the server started.')),
       h('section', { class: 'panel', 'aria-labelledby': 'failures-title' },
         h('h2', { id: 'failures-title' }, 'Recent failures'),
         failures.length ? eventTable('Recent failures', failures, true)
-          : empty('No message refused or failed since the server started.'))),
+          : empty('No message refused or failed since the server started.')),
     h('p', { class: 'muted small' }, 'Counts of this server instance since ', time(stats.since),
       ' (kept in memory: a restart starts from zero).'));
 }

@@ -27,8 +27,8 @@ export function seriesValue(hour, series) {
 
 /** An SVG of hours (oldest first, as GET /api/stats gives them). */
 export function trafficChart(hours) {
-  const width = 720;
-  const height = 220;
+  const width = 960;
+  const height = 240;
   const left = 40;
   const bottom = 28;
   const top = 10;

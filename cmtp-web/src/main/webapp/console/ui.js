@@ -88,7 +88,9 @@ export function table(caption, columns, rows) {
   return h('table', {},
     h('caption', { class: 'visually-hidden' }, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
-    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', { class: c.class }, c.cell(row)))))));
+    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', { class: c.class },
+      // action buttons wrap below each other rather than push the table wider than the page
+      c.class === 'actions' ? h('div', { class: 'action-buttons' }, c.cell(row)) : c.cell(row)))))));
 }
 
 /** A time as the reader's local date and time, the exact instant in the tooltip. */
@@ -97,8 +99,12 @@ export function time(iso) {
     return '—';
   }
   const date = new Date(iso);
-  return h('time', { datetime: iso, title: iso }, date.toLocaleString(undefined,
-    { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+  const clock = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+  // today's times without the date: shorter tables, and the date is in the tooltip
+  const text = date.toDateString() === new Date().toDateString()
+    ? `today ${date.toLocaleTimeString(undefined, clock)}`
+    : date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', ...clock });
+  return h('time', { datetime: iso, title: date.toString() }, text);
 }
 
 export function bytes(count) {

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -70,6 +71,8 @@ class ConsoleIT {
     private static final Path DOWNLOADS = Path.of("target/console-downloads");
 
     private static LaunchedServer server;
+    /** Another domain's server, so that the console has a pinned key to show and forget. */
+    private static LaunchedServer far;
     private static AdminClient admin;
     private static ChromeDriver browser;
     private static WebDriverWait wait;
@@ -77,7 +80,8 @@ class ConsoleIT {
     @BeforeAll
     static void start() throws Exception {
         Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("console");
-        for (Path dir : new Path[] {data, DOWNLOADS, SCREENSHOTS}) {
+        Path farData = data.resolveSibling("console-far");
+        for (Path dir : new Path[] {data, farData, DOWNLOADS, SCREENSHOTS}) {
             if (Files.exists(dir)) {
                 try (var files = Files.walk(dir)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -86,12 +90,24 @@ class ConsoleIT {
             Files.createDirectories(dir);
         }
         server = new LaunchedServer("127.0.0.1", 19801, 18801, data, DOMAIN, PASSWORD)
-                // a route for the DNS page; nothing listens there
-                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001")
+                // routed.test for the DNS page (nothing listens there); far.test is the other server
+                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001,far.test=127.0.0.1:19802")
                 // a queued message stays queued for the queue page: its first retry is far away
-                .with("CMTP_RETRY_INITIAL", "3600")
-                .start();
+                .with("CMTP_RETRY_INITIAL", "3600");
+        far = new LaunchedServer("127.0.0.1", 19802, 18802, farData, "far.test", "far-admin-pw");
+        // both boots at once: each takes a minute or more on this machine
+        Thread farStart = new Thread(() -> {
+            try {
+                far.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        farStart.start();
+        server.start();
+        farStart.join();
         admin = new AdminClient(server.http(), "admin", PASSWORD);
+        new AdminClient(far.http(), "admin", "far-admin-pw").createAccount("henry", "henry's password");
     }
 
     @AfterAll
@@ -101,6 +117,9 @@ class ConsoleIT {
         }
         if (server != null) {
             server.close();
+        }
+        if (far != null) {
+            far.close();
         }
     }
 
@@ -234,7 +253,7 @@ class ConsoleIT {
                     .text("from the console test").build()).get(0);
             assertEquals(StatusWord.SUCCESS, receipt.status());
             // and one for another domain, which waits in the relay queue (no DNS answers here)
-            byte[] relayed = new Message(Message.PLAINTEXT, new MailAddress("dave", "far.test"),
+            byte[] relayed = new Message(Message.PLAINTEXT, new MailAddress("dave", "nowhere.test"),
                     new MailAddress("alice", DOMAIN), "", new byte[20], List.of()).encode();
             assertEquals(StatusWord.SUCCESS, client.mail(relayed, ProofOfWork.none(), serverKey).word());
         }
@@ -244,12 +263,11 @@ class ConsoleIT {
         WebElement deliveries = visible(By.cssSelector("section[aria-labelledby=deliveries-title]"));
         assertTrue(deliveries.getText().contains("grace@elsewhere.test"), deliveries.getText());
         assertTrue(deliveries.getText().contains("alice@" + DOMAIN), deliveries.getText());
-        assertTrue(deliveries.getText().contains("dave@far.test"), deliveries.getText());
+        assertTrue(deliveries.getText().contains("dave@nowhere.test"), deliveries.getText());
         assertFalse(browser.findElements(By.cssSelector("svg.chart rect.bar.delivered")).isEmpty(),
                 "the chart has a bar of delivered messages");
         assertEquals("1", browser.findElement(By.cssSelector("a.card[href='#/queue'] .card-value")).getText(),
                 "queue depth");
-        screenshot("dashboard");
 
         // the mailbox: listed, downloaded byte for byte
         navigate("Accounts", "Accounts");
@@ -289,6 +307,7 @@ class ConsoleIT {
         WebElement failures = visible(By.cssSelector("section[aria-labelledby=failures-title]"));
         assertTrue(failures.getText().contains("alice@" + DOMAIN) && failures.getText().contains("refused"),
                 failures.getText());
+        screenshot("dashboard");
 
         // deleting a message asks first; Cancel keeps it, confirming deletes it
         browser.get(server.http() + "#/accounts/alice");
@@ -303,7 +322,7 @@ class ConsoleIT {
 
         // the relay queue: retry now, then delete
         navigate("Relay queue", "Relay queue");
-        WebElement queued = visible(By.xpath("//tbody/tr[td[contains(., 'dave@far.test')]]"));
+        WebElement queued = visible(By.xpath("//tbody/tr[td[contains(., 'dave@nowhere.test')]]"));
         assertTrue(queued.getText().contains("alice@" + DOMAIN), queued.getText());
         screenshot("queue");
         long queuedId = admin.get("/api/queue").json().asJsonArray().getJsonObject(0).getJsonNumber("id").longValue();
@@ -315,16 +334,27 @@ class ConsoleIT {
         JsonArray queue = admin.get("/api/queue").json().asJsonArray();
         assertTrue(queue.isEmpty() || Instant.parse(queue.getJsonObject(0).getString("nextAttempt")).isBefore(before)
                 || queue.getJsonObject(0).getInt("attempts") > 1, "made due now: " + queue);
-        visible(By.xpath("//tbody/tr[td[contains(., 'dave@far.test')]]//button[text()='Delete']")).click();
+        visible(By.xpath("//tbody/tr[td[contains(., 'dave@nowhere.test')]]//button[text()='Delete']")).click();
         visible(By.cssSelector("dialog.confirm")).findElement(By.xpath(".//button[text()='Delete message']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "The relay queue is empty"));
         assertTrue(admin.get("/api/queue").json().asJsonArray().isEmpty());
 
-        // known servers: none contacted yet, said so
+        // known servers: a key request for far.test pins its server's key; forgetting asks first
+        try (CmtpClient client = CmtpClient.connect(cmtp, TIMEOUT, TIMEOUT)) {
+            assertTrue(client.keyRequest(new MailAddress("henry", "far.test"), serverKey).isPresent(),
+                    "henry's key, relayed from far.test's server");
+        }
+        String farKey = new AdminClient(far.http(), "admin", "far-admin-pw").get("/api/server").json().asJsonObject()
+                .getString("publicKey");
         navigate("Known servers", "Known servers");
+        WebElement pin = visible(By.xpath("//tbody/tr[td[1][normalize-space(.)='far.test']]"));
+        assertTrue(pin.getText().contains(farKey), pin.getText());
+        screenshot("known-servers");
+        pin.findElement(By.xpath(".//button[text()='Forget pin']")).click();
+        visible(By.cssSelector("dialog.confirm")).findElement(By.xpath(".//button[text()='Forget pin']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"),
                 "No other domain's server has been contacted yet."));
-        screenshot("known-servers");
+        assertTrue(admin.get("/api/known-servers").json().asJsonArray().isEmpty(), "the pin is forgotten");
 
         // DNS: a bad name is an error naming the field; a routed domain shows its route
         navigate("DNS check", "DNS check");
@@ -409,8 +439,22 @@ class ConsoleIT {
         return visible(By.xpath("//main//button[text()='" + text + "']"));
     }
 
+    /** The whole page, not only the window: the window grows to the page's height for the picture. */
     private static void screenshot(String name) throws Exception {
-        Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Dimension window = browser.manage().window().getSize();
+        long height = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.max(document.documentElement.scrollHeight, window.innerHeight)");
+        browser.manage().window().setSize(new Dimension(window.getWidth(),
+                (int) Math.min(4000, window.getHeight() + height - viewportHeight())));
+        try {
+            Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.manage().window().setSize(window);
+        }
+    }
+
+    private static long viewportHeight() {
+        return (Long) ((JavascriptExecutor) browser).executeScript("return window.innerHeight");
     }
 }
