@@ -397,7 +397,7 @@ async function queue() {
       { label: 'Attempts', class: 'num', cell: (m) => m.attempts },
       { label: 'Queued', cell: (m) => time(m.queued) },
       { label: 'Next attempt', cell: (m) => time(m.nextAttempt) },
-      { label: 'Last error', cell: (m) => m.lastError || '—' },
+      { label: 'Last error', class: 'wrap', cell: (m) => m.lastError || '—' },
       { label: 'Actions', class: 'actions', cell: (m) => [
         h('button', { type: 'button', 'aria-label': `Retry message ${m.id} now`, onclick: (event) =>
           busy(event.currentTarget, errors, async () => {
