@@ -34,6 +34,8 @@ public class ServerMetrics {
 
     private static final Logger LOG = Logger.getLogger(ServerMetrics.class.getName());
     private static final int HOURS = 24;
+    /** How many of the latest message events {@link #recent()} keeps. */
+    static final int RECENT = 50;
 
     /** What happens to a message; each is a counter {@code cmtp.messages.<name>}. */
     public enum Event {
@@ -75,6 +77,8 @@ public class ServerMetrics {
     /** Per event, a ring of 24 hourly counts; {@link #hourOfSlot} says which hour a slot holds. */
     private final Map<Event, AtomicLongArray> hourly = new EnumMap<>(Event.class);
     private final long[] hourOfSlot = new long[HOURS];
+    /** The latest message events, newest first; guarded by itself. */
+    private final java.util.ArrayDeque<Recent> recent = new java.util.ArrayDeque<>(RECENT);
 
     @PostConstruct
     void register() {
@@ -107,6 +111,33 @@ public class ServerMetrics {
             }
             hourly.get(event).incrementAndGet(slot);
             totals.merge(event, 1L, Long::sum);
+        }
+    }
+
+    /**
+     * One message event with who it was from and for: counted as {@link #count(Event)}, and
+     * kept among the {@link #recent()} ones so that an operator sees which messages went
+     * where (the web console's dashboard). {@code detail} says why, for failures; may be null.
+     */
+    public void count(Event event, String sender, String recipient, String detail) {
+        count(event);
+        Recent entry = new Recent(Instant.now(), event, sender, recipient, detail);
+        synchronized (recent) {
+            if (recent.size() == RECENT) {
+                recent.removeLast();
+            }
+            recent.addFirst(entry);
+        }
+    }
+
+    /** A message event: when, what, the sender and recipient addresses, and why (null unless known). */
+    public record Recent(Instant time, Event event, String sender, String recipient, String detail) {
+    }
+
+    /** The latest message events of this instance ({@value #RECENT} at most), newest first. */
+    public List<Recent> recent() {
+        synchronized (recent) {
+            return List.copyOf(recent);
         }
     }
 

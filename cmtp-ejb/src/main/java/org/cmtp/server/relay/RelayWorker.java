@@ -115,16 +115,17 @@ public class RelayWorker {
 
     private void delivered(QueuedMessage message) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.RELAYED);
+        metrics.count(ServerMetrics.Event.RELAYED, message.getSender(), message.recipient(), null);
         LOG.info(() -> "CMTP relayed message " + message.getId() + " from " + message.getSender() + " to "
                 + message.recipient() + " after " + (message.getAttempts() + 1) + " attempt(s)");
     }
 
     private void refused(QueuedMessage message) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.FAILED);
-        notices.undeliverable(message, "the server of " + message.getRecipientDomain()
-                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)");
+        String why = "the server of " + message.getRecipientDomain()
+                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)";
+        metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+        notices.undeliverable(message, why);
     }
 
     private void retryLater(QueuedMessage message, String error) {
@@ -132,8 +133,9 @@ public class RelayWorker {
         Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
         if (now.isAfter(message.getQueued().plus(lifetime))) {
             queue.remove(message.getId());
-            metrics.count(ServerMetrics.Event.FAILED);
-            notices.undeliverable(message, "not delivered within " + lifetime + "; last error: " + error);
+            String why = "not delivered within " + lifetime + "; last error: " + error;
+            metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+            notices.undeliverable(message, why);
             return;
         }
         Backoff backoff = new Backoff(Duration.ofSeconds(configuration.retryInitialSeconds()),
