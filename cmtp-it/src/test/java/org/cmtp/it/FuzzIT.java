@@ -93,6 +93,7 @@ class FuzzIT {
             List<byte[]> seeds = seeds();
             Random random = new Random(SEED);
             List<String> findings = new ArrayList<>();
+            int logBefore = server.log().length();
             long start = System.nanoTime();
             for (int i = 0; i < INPUTS; i++) {
                 byte[] input = Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
@@ -101,9 +102,11 @@ class FuzzIT {
                     findings.add(finding + " for input " + HexFormat.of().formatHex(input));
                 }
             }
-            String log = server.log();
-            log.lines().filter(line -> line.contains("WARNING") || line.contains("SEVERE") || line.contains("Exception"))
-                    .filter(line -> !line.contains("admin password"))
+            // what the inputs made the server log: errors, and the adapter's warnings (a session that failed);
+            // the domain's warnings about keys of made-up domains that cannot be found are expected
+            server.log().substring(logBefore).lines()
+                    .filter(line -> line.contains("[SEVERE]") || line.contains("OutOfMemoryError")
+                            || (line.contains("[WARNING]") && line.contains("org.cmtp.ra.")))
                     .limit(20)
                     .forEach(line -> findings.add("server log: " + line));
             try (RawCmtpConnection good = server.connect()) {
