@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -19,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,11 +25,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.Await;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -104,7 +102,8 @@ class ScaleOutIT {
         database = new org.postgresql.Driver().connect(alphaDatabase, properties);
         alpha1 = alpha("127.0.0.6", 18711, "alpha1");
         alpha2 = alpha("127.0.0.7", 18712, "alpha2");
-        beta = configured(new LaunchedServer("127.0.0.8", 9001, 18713, fresh("beta"), "beta.test", "pw-beta"));
+        beta = configured(new LaunchedServer("127.0.0.8", 9001, 18713, LaunchedServer.freshDataDir("scaleout-beta"),
+                "beta.test", "pw-beta"));
         // All at once: the two alpha instances race to migrate the schema and to make the
         // server key and the admin credential on the same empty database.
         List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -130,7 +129,8 @@ class ScaleOutIT {
     }
 
     private static LaunchedServer alpha(String address, int httpPort, String name) throws Exception {
-        return configured(new LaunchedServer(address, 9001, httpPort, fresh(name), "alpha.test", "pw-alpha"))
+        Path data = LaunchedServer.freshDataDir("scaleout-" + name);
+        return configured(new LaunchedServer(address, 9001, httpPort, data, "alpha.test", "pw-alpha"))
                 .with("CMTP_DB_URL", alphaDatabase)
                 .with("CMTP_DB_USER", PostgresDatabases.user())
                 .with("CMTP_RELAY_LEASE", Integer.toString(LEASE));
@@ -148,16 +148,6 @@ class ScaleOutIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path fresh(String name) throws Exception {
-        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("scaleout-" + name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return dir;
     }
 
     @Test
@@ -193,7 +183,7 @@ class ScaleOutIT {
         double relayed2 = metric(alpha2, "cmtp_messages_relayed_total");
 
         beta.start();
-        await(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha's queue drained");
+        Await.until(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha's queue drained");
         Thread.sleep(6000); // more worker rounds on both instances: nothing is sent again
         assertEquals(List.of(), duplicatesAndLosses(bodies, Set.of()), "each message arrived exactly once");
         double by1 = metric(alpha1, "cmtp_messages_relayed_total") - relayed1;
@@ -239,7 +229,7 @@ class ScaleOutIT {
         assertFalse(heldByVictim.isEmpty(), "alpha1 died holding claims");
         betaStarted.get(5, TimeUnit.MINUTES);
 
-        await(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha2 drained the queue alone");
+        Await.until(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha2 drained the queue alone");
         Thread.sleep(6000);
         List<String> problems = duplicatesAndLosses(bodies, heldByVictim);
         assertTrue(problems.size() <= 1, "no loss, at most the one message alpha1 had in flight twice: " + problems
@@ -355,14 +345,4 @@ class ScaleOutIT {
         return text.split(Pattern.quote(part), -1).length - 1;
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("timed out waiting for " + what);
-    }
 }
