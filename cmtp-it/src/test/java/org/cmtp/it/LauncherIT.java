@@ -31,19 +31,9 @@ class LauncherIT {
 
     private static final Pattern GENERATED_PASSWORD = Pattern.compile("CMTP admin password generated[^:]*: (\\w+)");
 
-    private static Path dataDir(String name) throws Exception {
-        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("launcher-" + name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return dir;
-    }
-
     @Test
     void accountsMailAndTheServerKeySurviveKillNineAndRestart() throws Exception {
-        Path data = dataDir("restart");
+        Path data = LaunchedServer.freshDataDir("launcher-restart");
         LaunchedServer server = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
         byte[] serverKey;
         byte[] sent;
@@ -92,8 +82,10 @@ class LauncherIT {
 
     @Test
     void twoInstancesRunSideBySideWithoutJoiningEachOther() throws Exception {
-        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931, dataDir("first"), "first.test", "pw-1");
-             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932, dataDir("second"), "second.test",
+        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931,
+                LaunchedServer.freshDataDir("launcher-first"), "first.test", "pw-1");
+             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932,
+                     LaunchedServer.freshDataDir("launcher-second"), "second.test",
                      "pw-2")) {
             first.start();
             second.start();
@@ -117,7 +109,8 @@ class LauncherIT {
 
     @Test
     void redeployingClosesTheListenerAndItsConnectionsAndServesAgainWithoutARestart() throws Exception {
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941, dataDir("redeploy"), "redeploy.test",
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941,
+                LaunchedServer.freshDataDir("launcher-redeploy"), "redeploy.test",
                 "pw-r").with("CMTP_EXPLODED", "1")) {
             server.start();
             try (RawCmtpConnection open = server.connect()) {

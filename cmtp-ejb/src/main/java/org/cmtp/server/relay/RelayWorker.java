@@ -1,5 +1,6 @@
 package org.cmtp.server.relay;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -46,7 +47,6 @@ import org.cmtp.server.federation.ServerKeyChangedException;
 public class RelayWorker {
 
     private static final Logger LOG = Logger.getLogger(RelayWorker.class.getName());
-    private static final Duration LEASE = Duration.ofMinutes(10);
     private static final int BATCH = 20;
 
     @EJB
@@ -65,6 +65,17 @@ public class RelayWorker {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Instant lastRun;
 
+    /** Logged so that an operator can tell the instances' leases apart in the queue. */
+    @PostConstruct
+    void announce() {
+        LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
+    }
+
+    /** This worker's name, recorded as the lease owner of the messages it claimed. */
+    public String workerId() {
+        return workerId;
+    }
+
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     public void deliverDue() {
         if (!running.compareAndSet(false, true)) {
@@ -72,7 +83,8 @@ public class RelayWorker {
         }
         try {
             Instant now = Instant.now();
-            List<Long> claimed = queue.claimDue(workerId, now, now.plus(LEASE), BATCH);
+            List<Long> claimed = queue.claimDue(workerId, now,
+                    now.plusSeconds(configuration.relayLeaseSeconds()), BATCH);
             claimed.forEach(this::deliver);
             lastRun = Instant.now();
         } catch (RuntimeException e) {
@@ -88,6 +100,10 @@ public class RelayWorker {
     }
 
     private void deliver(long id) {
+        if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
+            LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
+            return;
+        }
         QueuedMessage message = queue.find(id).orElse(null);
         if (message == null) {
             return; // deleted by the operator meanwhile

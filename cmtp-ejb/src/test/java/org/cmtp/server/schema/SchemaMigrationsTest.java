@@ -96,6 +96,52 @@ class SchemaMigrationsTest {
         }
     }
 
+    /**
+     * Instances that start together on one empty PostgreSQL database all migrate at once:
+     * the advisory lock lets one apply V1 while the others wait and then find it done.
+     * Without the lock they would all create the history table and the V1 tables, and
+     * all but one would fail.
+     */
+    @org.junit.jupiter.api.Test
+    void instancesStartingTogetherOnOnePostgresDatabaseMigrateItOnce() throws Exception {
+        int instances = 4;
+        List<Connection> connections = new java.util.ArrayList<>();
+        try {
+            connections.add(fresh("postgresql", "together"));
+            String url = connections.get(0).getMetaData().getURL();
+            for (int i = 1; i < instances; i++) {
+                connections.add(DriverManager.getConnection(url, "postgres", ""));
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(instances);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(instances);
+            try {
+                List<java.util.concurrent.Future<List<Integer>>> results = new java.util.ArrayList<>();
+                for (Connection c : connections) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return SchemaMigrations.migrate(c);
+                    }));
+                }
+                List<List<Integer>> applied = new java.util.ArrayList<>();
+                for (var result : results) {
+                    applied.add(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertEquals(1, applied.stream().filter(List.of(1)::equals).count(), "V1 applied once: " + applied);
+                assertEquals(instances - 1, applied.stream().filter(List::isEmpty).count(), applied.toString());
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Statement s = connections.get(0).createStatement()) {
+                assertEquals(1, count(s, "SELECT COUNT(*) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(1, count(s, "SELECT COUNT(*) FROM SEQUENCE"));
+            }
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+
     private static int count(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {
             rs.next();
