@@ -22,7 +22,6 @@ import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
-import org.cmtp.it.support.TestDirectories;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
 import org.cmtp.protocol.Mutations;
@@ -80,7 +79,7 @@ class FuzzIT {
     @Test
     void theServerAnswersMutatedVectorsExactlyAsTheProtocolSays() throws Exception {
         String password = "fuzz admin password";
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19982, 18982, TestDirectories.fresh("fuzz-server"),
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19982, 18982, LaunchedServer.freshDataDir("fuzz-server"),
                 DOMAIN, password)
                 .with("CMTP_IDLE_TIMEOUT", "3")
                 .with("CMTP_MESSAGE_TIMEOUT", "5")

@@ -32,7 +32,6 @@ import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
-import org.cmtp.it.support.TestDirectories;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +66,7 @@ class HostileLoadIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = TestDirectories.fresh("hostile-load");
+        Path data = LaunchedServer.freshDataDir("hostile-load");
         server = new LaunchedServer("127.0.0.1", 19981, 18981, data, DOMAIN, PASSWORD)
                 .with("CMTP_JAVA_OPTS", "-Xmx512m")
                 .with("CMTP_IDLE_TIMEOUT", "4")
