@@ -97,7 +97,7 @@ public class RelayWorker {
     /**
      * The instance as the lease owner: host name, CMTP bind address and port, which two
      * running instances cannot share (they could not both listen there), and which stay the
-     * same across restarts. Shortened from the front of the host name to fit the column.
+     * same across restarts. A long host name is cut short to fit the column.
      */
     static String instanceName(String host, String bind, int port) {
         String listener = "/" + bind + ":" + port;
