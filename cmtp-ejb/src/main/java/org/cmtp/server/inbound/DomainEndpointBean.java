@@ -36,6 +36,7 @@ import org.cmtp.server.relay.QueuedMessage;
 import org.cmtp.server.relay.RelayQueue;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
@@ -45,8 +46,9 @@ import org.cmtp.server.metrics.ServerMetrics.Event;
  * database. The resource adapter calls it for every such command; the listening
  * address and limits come from the server configuration (see {@code CmtpActivationSpec}).
  *
- * <p>Transactions are demarcated by the services it calls, not here: {@link Mailbox#store}
- * commits before this bean signs a {@code SUCCESS} receipt.
+ * <p>Transactions are demarcated by the services it calls, not here: {@link MailboxWriter#store}
+ * returns once the message is committed (in {@link Mailbox}), and only then does this bean
+ * sign a {@code SUCCESS} receipt.
  */
 @MessageDriven(
         messageListenerInterface = CmtpRequestListener.class,
@@ -62,8 +64,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private ServerIdentity identity;
     @EJB
     private AccountService accounts;
-    @EJB
-    private Mailbox mailbox;
+    @Inject
+    private MailboxWriter mailbox;
     @EJB
     private RelayQueue relayQueue;
     @Inject
@@ -92,7 +94,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
             LOG.info(() -> "CMTP LOGIN refused for " + client.remoteHost() + ": more than cmtp.login-rate per minute");
             return status(StatusWord.FAILURE, new byte[0]);
         }
-        Optional<Account> account = accounts.find(request.user()).filter(Account::isEnabled);
+        Optional<Account> account = accounts.findReadOnly(request.user()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             return status(StatusWord.FAILURE, new byte[0]);
         }
@@ -132,7 +134,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
             // queued for another domain: a reply only, never handed to local applications
             return MailOutcome.reply(relay(mail, client, receiptHash));
         }
-        Optional<Account> account = accounts.find(message.destination().account()).filter(Account::isEnabled);
+        Optional<Account> account = accounts.findReadOnly(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
