@@ -3,6 +3,7 @@ package org.cmtp.server.metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -28,6 +29,10 @@ import org.eclipse.microprofile.metrics.Timer;
  * The server's MicroProfile metrics (served by Payara at {@code /metrics}, application
  * scope) and the hourly counts behind {@code GET /api/stats}. Counts live in memory: they
  * are this instance's since it started.
+ *
+ * <p>Where the runtime has no MicroProfile Metrics (WildFly 39 dropped it; the EAR carries
+ * the API so that this class loads), nothing is registered and {@code /metrics} is not
+ * served, but the counts behind {@code GET /api/stats} are kept all the same.
  */
 @ApplicationScoped
 public class ServerMetrics {
@@ -62,7 +67,7 @@ public class ServerMetrics {
     }
 
     @Inject
-    private MetricRegistry registry;
+    private Instance<MetricRegistry> registries;
     @EJB
     private RelayQueue queue;
 
@@ -79,10 +84,17 @@ public class ServerMetrics {
     @PostConstruct
     void register() {
         for (Event event : Event.values()) {
-            counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
-                    .withDescription(event.description).build()));
             hourly.put(event, new AtomicLongArray(HOURS));
             totals.put(event, 0L);
+        }
+        if (!registries.isResolvable()) {
+            LOG.info("MicroProfile Metrics is not available in this runtime: no /metrics; GET /api/stats still counts");
+            return;
+        }
+        MetricRegistry registry = registries.get();
+        for (Event event : Event.values()) {
+            counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
+                    .withDescription(event.description).build()));
         }
         mailTimer = registry.timer(Metadata.builder().withName("cmtp.mail.handling")
                 .withDescription("time to handle one MAIL command, from parsed to answered")
@@ -97,7 +109,10 @@ public class ServerMetrics {
     }
 
     public void count(Event event) {
-        counters.get(event).inc();
+        Counter counter = counters.get(event);
+        if (counter != null) {
+            counter.inc();
+        }
         long hour = currentHour();
         int slot = (int) (hour % HOURS);
         synchronized (hourOfSlot) {
@@ -111,11 +126,15 @@ public class ServerMetrics {
     }
 
     public void timeMail(Duration duration) {
-        mailTimer.update(duration);
+        if (mailTimer != null) {
+            mailTimer.update(duration);
+        }
     }
 
     public void timeRelayAttempt(Duration duration) {
-        relayTimer.update(duration);
+        if (relayTimer != null) {
+            relayTimer.update(duration);
+        }
     }
 
     public long queueDepth() {
