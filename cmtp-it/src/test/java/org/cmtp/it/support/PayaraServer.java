@@ -27,9 +27,10 @@ public final class PayaraServer extends AppServer {
     public void start() throws Exception {
         asadmin(false, "--user", "admin", "create-domain", "--nopassword=true", "--domaindir", domains.toString(),
                 "--portbase", Integer.toString(PORT_BASE), DOMAIN);
+        // before, not after: a start that fails half-way may still leave the domain's JVM running
+        running = true;
         // the domain's JVM inherits this process's environment: the CMTP_* settings
         asadmin(false, "start-domain", "--domaindir", domains.toString(), DOMAIN);
-        running = true;
     }
 
     @Override
