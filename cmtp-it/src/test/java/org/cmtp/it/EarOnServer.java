@@ -39,6 +39,9 @@ abstract class EarOnServer {
 
     abstract int cmtpPort();
 
+    /** The server's readiness checks (MicroProfile Health), where the server serves them. */
+    abstract void checkHealth(AppServer server) throws Exception;
+
     abstract String name();
 
     @Test
@@ -84,5 +87,6 @@ abstract class EarOnServer {
         String factory = "CMTP outbound connection factory bound at java:app/cmtp/ConnectionFactory: "
                 + "CmtpConnectionFactory[127.0.0.1:" + cmtpPort() + "]";
         assertTrue(log.contains(factory), "the server found the adapter's outbound factory: " + factory);
+        checkHealth(server);
     }
 }
