@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -14,15 +13,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.MailSender;
@@ -31,6 +27,7 @@ import org.cmtp.client.Receipt;
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.Await;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -76,8 +73,9 @@ class FederationIT {
         dns = LoopbackDnsServer.start(LoopbackDnsServer.zone("alpha.test.", ZONES.formatted("alpha.test", "127.0.0.2")),
                 LoopbackDnsServer.zone("beta.test.", ZONES.formatted("beta.test", "127.0.0.3")));
         Path sample = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
-        alpha = domain("alpha.test", "127.0.0.2", 18961, fresh("alpha")).with("CMTP_APPS", sample.toString());
-        beta = domain("beta.test", "127.0.0.3", 18962, fresh("beta"));
+        alpha = domain("alpha.test", "127.0.0.2", 18961, LaunchedServer.freshDataDir("federation-alpha"))
+                .with("CMTP_APPS", sample.toString());
+        beta = domain("beta.test", "127.0.0.3", 18962, LaunchedServer.freshDataDir("federation-beta"));
         alpha.start();
         beta.start();
         alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-alpha");
@@ -102,16 +100,6 @@ class FederationIT {
                 .with("CMTP_RETRY_MAX", "4")
                 .with("CMTP_KEY_CACHE_TTL", "1")
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32");
-    }
-
-    private static Path fresh(String name) throws Exception {
-        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("federation-" + name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return dir;
     }
 
     /** The sample application on alpha sends through its injected {@code CmtpConnectionFactory}. */
@@ -160,7 +148,7 @@ class FederationIT {
         beta.close();
         List<Receipt> receipts = sendToBobDirectly(bobKey, "while beta is down");
         assertEquals(StatusWord.SUCCESS, receipts.get(0).status());
-        await(() -> queued(alphaAdmin) != null && queued(alphaAdmin).getInt("attempts") >= 2,
+        Await.until(() -> queued(alphaAdmin) != null && queued(alphaAdmin).getInt("attempts") >= 2,
                 Duration.ofSeconds(60), "attempts counting on alpha's queue");
         JsonObject waiting = queued(alphaAdmin);
         assertEquals("bob@beta.test", waiting.getString("recipient"));
@@ -168,7 +156,7 @@ class FederationIT {
 
         beta.start();
         awaitOneMessage(betaAdmin, "bob", 3);
-        await(() -> queued(alphaAdmin) == null, Duration.ofSeconds(60), "alpha's queue drained");
+        Await.until(() -> queued(alphaAdmin) == null, Duration.ofSeconds(60), "alpha's queue drained");
         Thread.sleep(8000); // a few more worker rounds: nothing is delivered twice
         assertEquals(3, betaAdmin.get("/api/accounts/bob/messages").json().asJsonArray().size());
     }
@@ -194,7 +182,8 @@ class FederationIT {
     void whenBetasKeyChangesAlphaRefusesItUntilThePinIsForgotten() throws Exception {
         String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         beta.close();
-        beta = domain("beta.test", "127.0.0.3", 18962, fresh("beta")); // a new installation: a new key
+        // a new installation: a new key
+        beta = domain("beta.test", "127.0.0.3", 18962, LaunchedServer.freshDataDir("federation-beta"));
         beta.start();
         betaAdmin.createAccount("bob", "bob's password");
         Thread.sleep(1500); // past the key cache time of 1 s
@@ -263,7 +252,7 @@ class FederationIT {
     }
 
     private static JsonObject awaitOneMessage(AdminClient admin, String account, int count) throws Exception {
-        await(() -> {
+        Await.until(() -> {
             try {
                 return admin.get("/api/accounts/" + account + "/messages").json().asJsonArray().size() >= count;
             } catch (Exception e) {
@@ -273,14 +262,4 @@ class FederationIT {
         return admin.get("/api/accounts/" + account + "/messages").json().asJsonArray().getJsonObject(0);
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("timed out waiting for " + what);
-    }
 }

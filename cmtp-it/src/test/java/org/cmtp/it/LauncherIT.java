@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,19 +32,9 @@ class LauncherIT {
 
     private static final Pattern GENERATED_PASSWORD = Pattern.compile("CMTP admin password generated[^:]*: (\\w+)");
 
-    private static Path dataDir(String name) throws Exception {
-        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("launcher-" + name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return dir;
-    }
-
     @Test
     void accountsMailAndTheServerKeySurviveKillNineAndRestart() throws Exception {
-        Path data = dataDir("restart");
+        Path data = LaunchedServer.freshDataDir("launcher-restart");
         LaunchedServer server = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
         byte[] serverKey;
         byte[] sent;
@@ -56,10 +47,14 @@ class LauncherIT {
             AdminClient admin = new AdminClient(server.http(), "admin", password);
             serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
             admin.createAccount("carol", "carol's password");
+            MailBytes earlier = MailBytes.to("carol", "restart.test").log("earlier").body(new byte[50]);
             MailBytes mail = MailBytes.to("carol", "restart.test").body(new byte[100]);
             sent = mail.message();
             try (RawCmtpConnection cmtp = server.connect()) {
                 cmtp.readText();
+                Replies.expectStatus(cmtp.send(earlier.command()), "SUCCESS",
+                        Libsodium.genericHash(64, earlier.message()), serverKey);
+                Thread.sleep(6000); // the message counts are written to the database every 5 s
                 Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, sent), serverKey);
             }
             server.kill(); // right after the receipt: nothing may be lost
@@ -76,9 +71,17 @@ class LauncherIT {
                     admin.get("/api/server").json().asJsonObject().getString("publicKey")), "same server key");
             assertEquals(200, admin.get("/api/accounts/carol").status(), "the account is still there");
             JsonArray messages = admin.get("/api/accounts/carol/messages").json().asJsonArray();
-            assertEquals(1, messages.size(), "the message is still there, once");
-            byte[] stored = admin.getBytes("/api/accounts/carol/messages/" + messages.getJsonObject(0).getJsonNumber("id")
-                    + "/raw");
+            assertEquals(2, messages.size(), "both messages are still there, once each");
+            byte[] stored = null;
+            for (JsonValue message : messages) {
+                byte[] raw = admin.getBytes("/api/accounts/carol/messages/"
+                        + message.asJsonObject().getJsonNumber("id") + "/raw");
+                boolean later = java.nio.ByteBuffer.wrap(raw, 16, 8).getLong() == 100; // its body length
+                stored = later ? raw : stored;
+            }
+            long storedInStatistics = admin.get("/api/stats").json().asJsonObject().getJsonObject("totals")
+                    .getJsonNumber("stored").longValue();
+            assertTrue(storedInStatistics >= 1, "the counts written before the kill survive it: " + storedInStatistics);
             String line = ProtocolIT.appendedLogLine(sent, stored);
             assertTrue(line.contains(" restart.test accepted from 127.0.0.1"), line);
             try (RawCmtpConnection cmtp = restarted.connect()) {
@@ -92,8 +95,10 @@ class LauncherIT {
 
     @Test
     void twoInstancesRunSideBySideWithoutJoiningEachOther() throws Exception {
-        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931, dataDir("first"), "first.test", "pw-1");
-             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932, dataDir("second"), "second.test",
+        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931,
+                LaunchedServer.freshDataDir("launcher-first"), "first.test", "pw-1");
+             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932,
+                     LaunchedServer.freshDataDir("launcher-second"), "second.test",
                      "pw-2")) {
             first.start();
             second.start();
@@ -117,7 +122,8 @@ class LauncherIT {
 
     @Test
     void redeployingClosesTheListenerAndItsConnectionsAndServesAgainWithoutARestart() throws Exception {
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941, dataDir("redeploy"), "redeploy.test",
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941,
+                LaunchedServer.freshDataDir("launcher-redeploy"), "redeploy.test",
                 "pw-r").with("CMTP_EXPLODED", "1")) {
             server.start();
             try (RawCmtpConnection open = server.connect()) {

@@ -15,11 +15,13 @@ import java.util.logging.Logger;
 
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.identity.ServerIdentity;
+import org.cmtp.server.schema.InsertIfAbsent;
 
 /**
  * The administrator's password. Given by the operator ({@code CMTP_ADMIN_PASSWORD}) it
  * replaces the stored hash at start; never given, a random one is made on the first
- * start and printed once in the log. Only a PBKDF2 hash is ever stored.
+ * start and printed once in the log. Only a PBKDF2 hash is ever stored. Instances that
+ * share a database share the row; give them all the same password.
  */
 @Singleton
 @Startup
@@ -35,6 +37,8 @@ public class AdminCredentials {
     @Inject
     private CmtpConfiguration configuration;
     @jakarta.ejb.EJB
+    private InsertIfAbsent rows;
+    @jakarta.ejb.EJB
     private ServerIdentity identity; // started first: the key is made before the console opens
 
     private volatile String passwordHash;
@@ -42,31 +46,26 @@ public class AdminCredentials {
 
     @PostConstruct
     void establish() {
-        AdminCredential stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
         String configured = configuration.adminPassword().orElse(null);
-        if (configured != null) {
-            String hash = stored != null && PasswordHash.matches(configured.toCharArray(), stored.getPasswordHash())
-                    ? stored.getPasswordHash() : PasswordHash.of(configured.toCharArray());
-            stored = save(stored, hash);
-        } else if (stored == null) {
-            String generated = PasswordHash.randomPassword();
-            stored = save(null, PasswordHash.of(generated.toCharArray()));
-            LOG.warning("CMTP admin password generated (shown only this once; set CMTP_ADMIN_PASSWORD to choose one): "
-                    + generated);
+        AdminCredential stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+        if (stored == null) {
+            String generated = configured == null ? PasswordHash.randomPassword() : null;
+            String password = configured != null ? configured : generated;
+            if (rows.insert(new AdminCredential(PasswordHash.of(password.toCharArray()), Instant.now()))
+                    && generated != null) {
+                LOG.warning("CMTP admin password generated (shown only this once; set CMTP_ADMIN_PASSWORD to choose"
+                        + " one): " + generated);
+            }
+            // Ours, or the one another instance starting at the same time stored first.
+            stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+            if (stored == null) {
+                throw new IllegalStateException("CMTP admin credential could neither be stored nor read (see the log)");
+            }
+        }
+        if (configured != null && !PasswordHash.matches(configured.toCharArray(), stored.getPasswordHash())) {
+            stored.setPasswordHash(PasswordHash.of(configured.toCharArray()), Instant.now());
         }
         passwordHash = stored.getPasswordHash();
-    }
-
-    private AdminCredential save(AdminCredential stored, String hash) {
-        if (stored == null) {
-            AdminCredential created = new AdminCredential(hash, Instant.now());
-            em.persist(created);
-            return created;
-        }
-        if (!hash.equals(stored.getPasswordHash())) {
-            stored.setPasswordHash(hash, Instant.now());
-        }
-        return stored;
     }
 
     /** Whether {@code user}/{@code password} are the administrator's. */

@@ -28,6 +28,7 @@ public class CmtpConfiguration {
     private long retryInitialSeconds;
     private long retryMaxSeconds;
     private long queueLifetimeSeconds;
+    private long relayLeaseSeconds;
     private int loginRate;
     private int adminLoginFailures;
     private long adminLockoutSeconds;
@@ -50,6 +51,7 @@ public class CmtpConfiguration {
         retryInitialSeconds = seconds(config, "cmtp.retry-initial", 60);
         retryMaxSeconds = seconds(config, "cmtp.retry-max", 3600);
         queueLifetimeSeconds = seconds(config, "cmtp.queue-lifetime", 5 * 24 * 3600);
+        relayLeaseSeconds = seconds(config, "cmtp.relay-lease", 600);
         loginRate = (int) count(config, "cmtp.login-rate", 60);
         adminLoginFailures = (int) count(config, "cmtp.admin-login-failures", 10);
         adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
@@ -122,6 +124,14 @@ public class CmtpConfiguration {
 
     public long retryMaxSeconds() {
         return retryMaxSeconds;
+    }
+
+    /**
+     * How long a relay worker holds the messages it claimed: after that (its instance died)
+     * any worker may take them again. Longer than a round of deliveries may take.
+     */
+    public long relayLeaseSeconds() {
+        return relayLeaseSeconds;
     }
 
     public long queueLifetimeSeconds() {

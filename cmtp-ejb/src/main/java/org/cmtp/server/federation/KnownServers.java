@@ -1,5 +1,6 @@
 package org.cmtp.server.federation;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
+
+import org.cmtp.server.schema.InsertIfAbsent;
 
 /**
  * The pins of other domains' server keys: trust on first use, refuse a change until an
@@ -25,6 +28,8 @@ public class KnownServers {
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
+    @EJB
+    private InsertIfAbsent rows;
 
     /**
      * Accepts {@code key} as the server key of {@code domain}: pins it on first contact,
@@ -35,10 +40,15 @@ public class KnownServers {
         KnownServer known = em.find(KnownServer.class, name);
         Instant now = Instant.now();
         if (known == null) {
-            em.persist(new KnownServer(name, key, now));
-            em.flush();
-            LOG.info(() -> "CMTP pinned the server key of " + name + " on first contact");
-            return;
+            if (rows.insert(new KnownServer(name, key, now))) {
+                LOG.info(() -> "CMTP pinned the server key of " + name + " on first contact");
+                return;
+            }
+            // Another instance met the same domain at the same moment and pinned first: its pin counts.
+            known = em.find(KnownServer.class, name);
+            if (known == null) {
+                throw new IllegalStateException("CMTP could neither pin nor read the server key of " + name);
+            }
         }
         if (!MessageDigest.isEqual(known.getPublicKey(), key)) {
             known.offered(key, now);

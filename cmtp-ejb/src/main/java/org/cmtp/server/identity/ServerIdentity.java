@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
@@ -18,11 +19,14 @@ import java.util.logging.Logger;
 
 import org.cmtp.crypto.Signatures;
 import org.cmtp.crypto.Ed25519KeyPair;
+import org.cmtp.server.schema.InsertIfAbsent;
 
 /**
  * This server's identity: the Ed25519 key pair that signs every reply. Made on the
  * very first start and stored; every later start (and every instance sharing the
- * database) loads the same key, so clients' pins stay valid.
+ * database) loads the same key, so clients' pins stay valid. Instances that start
+ * together on an empty database may each make a key; only the first one stored counts
+ * (see {@link InsertIfAbsent}), and every instance uses the stored one.
  */
 @Singleton
 @Startup
@@ -34,6 +38,8 @@ public class ServerIdentity {
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
+    @EJB
+    private InsertIfAbsent rows;
 
     private Ed25519KeyPair keyPair;
     private Instant since;
@@ -44,10 +50,14 @@ public class ServerIdentity {
         ServerKey stored = em.find(ServerKey.class, ServerKey.THE_ONE);
         if (stored == null) {
             Ed25519KeyPair made = Ed25519KeyPair.generate(new SecureRandom());
-            stored = new ServerKey(made.publicKey(), made.secretKey(), Instant.now());
-            em.persist(stored);
-            em.flush();
-            LOG.info("CMTP server key created: " + HexFormat.of().formatHex(made.publicKey()));
+            if (rows.insert(new ServerKey(made.publicKey(), made.secretKey(), Instant.now()))) {
+                LOG.info("CMTP server key created: " + HexFormat.of().formatHex(made.publicKey()));
+            }
+            // Ours, or the one another instance stored first: never two keys for one domain.
+            stored = em.find(ServerKey.class, ServerKey.THE_ONE);
+            if (stored == null) {
+                throw new IllegalStateException("CMTP server key could neither be stored nor read (see the log)");
+            }
         }
         keyPair = Ed25519KeyPair.fromSecretKey(stored.getSecretKey());
         since = stored.getCreated();

@@ -112,11 +112,17 @@ public class DomainEndpointBean implements CmtpRequestListener {
         MailOutcome outcome = handleMail(mail, client);
         metrics.timeMail(Duration.ofNanos(System.nanoTime() - started));
         metrics.count(Event.RECEIVED);
-        metrics.count(switch (outcome.status().word()) {
+        Event event = switch (outcome.status().word()) {
             case SUCCESS -> outcome.localDelivery().isPresent() ? Event.STORED : Event.QUEUED;
             case DELIVERYFAILURE -> Event.REJECTED;
             default -> Event.FAILED;
-        });
+        };
+        metrics.count(event, mail.message().source().toString(), mail.message().destination().toString(),
+                switch (event) {
+                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, or relaying not allowed";
+                    case FAILED -> "FAILURE: could not be stored or queued";
+                    default -> null;
+                });
         return outcome;
     }
 

@@ -27,6 +27,9 @@ import java.util.Optional;
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class RelayQueue {
 
+    /** Claim queries one round may make: bounded, however busy the other workers are. */
+    private static final int CLAIM_PASSES = 5;
+
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
 
@@ -36,27 +39,70 @@ public class RelayQueue {
         return message.getId();
     }
 
-    /** Claims up to {@code max} due messages for {@code worker} until {@code leaseUntil}. */
+    /**
+     * Claims up to {@code max} due messages for {@code worker} until {@code leaseUntil}.
+     * The conditional update is the claim: under READ COMMITTED a second worker updating the
+     * same row waits for the first to commit and then re-checks the condition against the
+     * new lease, so it matches nothing. Candidates are taken in one fixed order (due time,
+     * then id) so that two workers lock rows in the same order and cannot deadlock.
+     */
     public List<Long> claimDue(String worker, Instant now, Instant leaseUntil, int max) {
-        List<Long> candidates = em.createQuery("SELECT q.id FROM QueuedMessage q WHERE q.nextAttempt <= :now"
-                + " AND (q.leaseUntil IS NULL OR q.leaseUntil < :now) ORDER BY q.nextAttempt", Long.class)
-                .setParameter("now", now)
-                .setMaxResults(max)
-                .getResultList();
         List<Long> claimed = new ArrayList<>();
-        for (Long id : candidates) {
-            int won = em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = :worker, q.leaseUntil = :until"
-                    + " WHERE q.id = :id AND (q.leaseUntil IS NULL OR q.leaseUntil < :now)")
-                    .setParameter("worker", worker)
-                    .setParameter("until", leaseUntil)
-                    .setParameter("id", id)
+        // Workers on several instances start their rounds on the same clock tick and see the
+        // same candidates; the one that loses them looks again (its next query sees the
+        // winner's committed leases) rather than idling until the next round.
+        for (int pass = 0; pass < CLAIM_PASSES && claimed.size() < max; pass++) {
+            List<Long> candidates = em.createQuery("SELECT q.id FROM QueuedMessage q WHERE q.nextAttempt <= :now"
+                    + " AND (q.leaseUntil IS NULL OR q.leaseUntil < :now) ORDER BY q.nextAttempt, q.id", Long.class)
                     .setParameter("now", now)
-                    .executeUpdate();
-            if (won == 1) {
-                claimed.add(id);
+                    .setMaxResults(max - claimed.size())
+                    .getResultList();
+            if (candidates.isEmpty()) {
+                break;
+            }
+            for (Long id : candidates) {
+                int won = em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = :worker, q.leaseUntil = :until"
+                        + " WHERE q.id = :id AND (q.leaseUntil IS NULL OR q.leaseUntil < :now)")
+                        .setParameter("worker", worker)
+                        .setParameter("until", leaseUntil)
+                        .setParameter("id", id)
+                        .setParameter("now", now)
+                        .executeUpdate();
+                if (won == 1) {
+                    claimed.add(id);
+                }
             }
         }
         return claimed;
+    }
+
+    /**
+     * Extends {@code worker}'s lease on message {@code id} right before an attempt; false
+     * when the worker no longer holds it (its lease ran out during a long round and another
+     * worker took the message), so the message is not sent twice. The lease thus has to
+     * outlast one attempt, not a whole round.
+     */
+    public boolean renew(long id, String worker, Instant leaseUntil) {
+        // Still ours, even if run out, as long as nobody else claimed it: a claimer updating
+        // the row at the same moment waits for this commit and then sees the new lease.
+        return em.createQuery("UPDATE QueuedMessage q SET q.leaseUntil = :until"
+                + " WHERE q.id = :id AND q.leaseOwner = :worker")
+                .setParameter("until", leaseUntil)
+                .setParameter("id", id)
+                .setParameter("worker", worker)
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Releases every lease {@code worker} holds, making those messages claimable at once.
+     * Called at startup with the instance's own name: what it holds then was claimed by its
+     * previous run, which died with the claims (a {@code kill -9} mid-round).
+     */
+    public int releaseLeasesOf(String worker) {
+        return em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = NULL, q.leaseUntil = NULL"
+                + " WHERE q.leaseOwner = :worker")
+                .setParameter("worker", worker)
+                .executeUpdate();
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

@@ -1,5 +1,6 @@
 package org.cmtp.server.relay;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -15,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +27,8 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Delivers queued messages to other domains. Every few seconds it claims the due
@@ -36,7 +38,8 @@ import org.cmtp.server.federation.ServerKeyChangedException;
  * anything else → retried with exponential backoff until the queue lifetime is over.
  *
  * <p>A message is removed only after the remote receipt was checked; a crash in
- * between means it is sent again after its lease runs out: at worst twice, never lost.
+ * between means it is sent again when this instance restarts (it releases its own old
+ * claims) or, by another instance, after the lease runs out: at worst twice, never lost.
  */
 @Singleton
 @Startup
@@ -46,8 +49,9 @@ import org.cmtp.server.federation.ServerKeyChangedException;
 public class RelayWorker {
 
     private static final Logger LOG = Logger.getLogger(RelayWorker.class.getName());
-    private static final Duration LEASE = Duration.ofMinutes(10);
     private static final int BATCH = 20;
+    /** The LEASE_OWNER column's length. */
+    static final int MAX_OWNER_LENGTH = 100;
 
     @EJB
     private RelayQueue queue;
@@ -60,10 +64,52 @@ public class RelayWorker {
     @Inject
     private ServerMetrics metrics;
 
-    private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/"
-            + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean running = new AtomicBoolean();
+    private String workerId;
     private volatile Instant lastRun;
+
+    /**
+     * Takes this instance's name as the lease owner and releases what a previous run of the
+     * same instance still holds: that run is dead (no two running instances share a name),
+     * and without this its claims would hold up to {@value #BATCH} messages for the whole
+     * lease after a crash (ADR 0009).
+     */
+    @PostConstruct
+    void releaseClaimsOfPreviousRun() {
+        Config config = ConfigProvider.getConfig();
+        String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
+        workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
+                config.getOptionalValue("cmtp.bind", String.class).orElse("0.0.0.0"),
+                config.getOptionalValue("cmtp.port", Integer.class).orElse(9001));
+        // Logged so that an operator can tell the instances' leases apart in the queue.
+        LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
+        try {
+            int released = queue.releaseLeasesOf(workerId);
+            if (released > 0) {
+                LOG.info(() -> "CMTP relay worker " + workerId + " released " + released
+                        + " message(s) its previous run had claimed when it stopped");
+            }
+        } catch (RuntimeException e) {
+            // Not worth failing the deployment for: those leases still run out by themselves.
+            LOG.log(Level.WARNING, "CMTP relay worker " + workerId + " could not release its previous run's claims", e);
+        }
+    }
+
+    /** This worker's name, recorded as the lease owner of the messages it claimed. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /**
+     * The instance as the lease owner: host name, CMTP bind address and port, which two
+     * running instances cannot share (they could not both listen there), and which stay the
+     * same across restarts. A long host name is cut short to fit the column.
+     */
+    static String instanceName(String host, String bind, int port) {
+        String listener = "/" + bind + ":" + port;
+        int room = MAX_OWNER_LENGTH - listener.length();
+        return (host.length() > room ? host.substring(0, Math.max(0, room)) : host) + listener;
+    }
 
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     public void deliverDue() {
@@ -72,7 +118,8 @@ public class RelayWorker {
         }
         try {
             Instant now = Instant.now();
-            List<Long> claimed = queue.claimDue(workerId, now, now.plus(LEASE), BATCH);
+            List<Long> claimed = queue.claimDue(workerId, now,
+                    now.plusSeconds(configuration.relayLeaseSeconds()), BATCH);
             claimed.forEach(this::deliver);
             lastRun = Instant.now();
         } catch (RuntimeException e) {
@@ -88,6 +135,10 @@ public class RelayWorker {
     }
 
     private void deliver(long id) {
+        if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
+            LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
+            return;
+        }
         QueuedMessage message = queue.find(id).orElse(null);
         if (message == null) {
             return; // deleted by the operator meanwhile
@@ -115,16 +166,17 @@ public class RelayWorker {
 
     private void delivered(QueuedMessage message) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.RELAYED);
+        metrics.count(ServerMetrics.Event.RELAYED, message.getSender(), message.recipient(), null);
         LOG.info(() -> "CMTP relayed message " + message.getId() + " from " + message.getSender() + " to "
                 + message.recipient() + " after " + (message.getAttempts() + 1) + " attempt(s)");
     }
 
     private void refused(QueuedMessage message) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.FAILED);
-        notices.undeliverable(message, "the server of " + message.getRecipientDomain()
-                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)");
+        String why = "the server of " + message.getRecipientDomain()
+                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)";
+        metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+        notices.undeliverable(message, why);
     }
 
     private void retryLater(QueuedMessage message, String error) {
@@ -132,8 +184,9 @@ public class RelayWorker {
         Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
         if (now.isAfter(message.getQueued().plus(lifetime))) {
             queue.remove(message.getId());
-            metrics.count(ServerMetrics.Event.FAILED);
-            notices.undeliverable(message, "not delivered within " + lifetime + "; last error: " + error);
+            String why = "not delivered within " + lifetime + "; last error: " + error;
+            metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+            notices.undeliverable(message, why);
             return;
         }
         Backoff backoff = new Backoff(Duration.ofSeconds(configuration.retryInitialSeconds()),

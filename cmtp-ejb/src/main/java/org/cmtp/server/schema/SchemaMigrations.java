@@ -38,7 +38,9 @@ public final class SchemaMigrations {
     public static final String HISTORY = "CMTP_SCHEMA_VERSION";
 
     /** Every migration, in order. A new one is appended here with a script per vendor. */
-    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "initial_schema"));
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "initial_schema"),
+            new Migration(3, "traffic_hours"));
 
     private static final long ADVISORY_LOCK = 0x434d54505f534348L; // "CMTP_SCH"
 

@@ -51,11 +51,17 @@ class SchemaMigrationsTest {
                 "postgres", "");
     }
 
+    /** Every version this code knows, in order. */
+    private static final List<Integer> ALL = SchemaMigrations.MIGRATIONS.stream()
+            .map(SchemaMigrations.Migration::version).toList();
+    /** What a database baselined at version 1 gets on top. */
+    private static final List<Integer> AFTER_V1 = ALL.stream().filter(v -> v > 1).toList();
+
     @ParameterizedTest
     @MethodSource("databases")
     void migratesAnEmptyDatabaseAndLeavesItAloneTheSecondTime(String vendor) throws SQLException {
         try (Connection c = fresh(vendor, "empty")) {
-            assertEquals(List.of(1), SchemaMigrations.migrate(c));
+            assertEquals(ALL, SchemaMigrations.migrate(c));
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, X'00', 'kept')"
                         .replace("X'00'", vendor.equals("h2") ? "X'00'" : "'\\x00'::bytea"));
@@ -65,7 +71,7 @@ class SchemaMigrationsTest {
             assertEquals(List.of(), SchemaMigrations.migrate(c), "second run is a no-op");
             try (Statement s = c.createStatement()) {
                 assertEquals(1, count(s, "SELECT COUNT(*) FROM CMTP_ADMIN_CREDENTIAL WHERE PASSWORD_HASH = 'kept'"));
-                assertEquals(1, count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(SchemaMigrations.latestVersion(), count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
             }
         }
     }
@@ -87,12 +93,58 @@ class SchemaMigrationsTest {
             }
             assertTrue(!SchemaMigrations.tableExists(c, SchemaMigrations.HISTORY));
 
-            assertEquals(List.of(), SchemaMigrations.migrate(c), "baselined, nothing re-run");
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c), "baselined at V1, only the later ones run");
             try (Statement s = c.createStatement()) {
                 assertEquals(50, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
-                assertEquals(1, count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(SchemaMigrations.latestVersion(), count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
             }
             assertEquals(List.of(), SchemaMigrations.migrate(c));
+        }
+    }
+
+    /**
+     * Instances that start together on one empty PostgreSQL database all migrate at once:
+     * the advisory lock lets one apply V1 while the others wait and then find it done.
+     * Without the lock they would all create the history table and the V1 tables, and
+     * all but one would fail.
+     */
+    @org.junit.jupiter.api.Test
+    void instancesStartingTogetherOnOnePostgresDatabaseMigrateItOnce() throws Exception {
+        int instances = 4;
+        List<Connection> connections = new java.util.ArrayList<>();
+        try {
+            connections.add(fresh("postgresql", "together"));
+            String url = connections.get(0).getMetaData().getURL();
+            for (int i = 1; i < instances; i++) {
+                connections.add(DriverManager.getConnection(url, "postgres", ""));
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(instances);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(instances);
+            try {
+                List<java.util.concurrent.Future<List<Integer>>> results = new java.util.ArrayList<>();
+                for (Connection c : connections) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return SchemaMigrations.migrate(c);
+                    }));
+                }
+                List<List<Integer>> applied = new java.util.ArrayList<>();
+                for (var result : results) {
+                    applied.add(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                assertEquals(1, applied.stream().filter(ALL::equals).count(), "the migrations applied once: " + applied);
+                assertEquals(instances - 1, applied.stream().filter(List::isEmpty).count(), applied.toString());
+            } finally {
+                pool.shutdownNow();
+            }
+            try (Statement s = connections.get(0).createStatement()) {
+                assertEquals(ALL.size(), count(s, "SELECT COUNT(*) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(1, count(s, "SELECT COUNT(*) FROM SEQUENCE"));
+            }
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
         }
     }
 

@@ -46,6 +46,20 @@ public final class LaunchedServer implements AutoCloseable {
         log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
+    /**
+     * An empty data directory {@code name} beside {@code it.data.dir} (what an earlier run
+     * left there is deleted), for a server that must start as a new installation.
+     */
+    public static Path freshDataDir(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling(name);
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return dir;
+    }
+
     /** Sets one more environment variable of the server, before {@link #start()}. */
     public LaunchedServer with(String variable, String value) {
         environment.put(variable, value);

@@ -17,8 +17,9 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
 
 /**
- * {@code GET /api/stats}: what this instance did with messages, hour by hour over the last
- * day and in total since it started, and the queue depth and open connections now.
+ * {@code GET /api/stats}: what the domain did with messages (every instance's counts, kept
+ * in the database), hour by hour over the last day and in total, this instance's latest
+ * message events, and the queue depth and this instance's open connections now.
  */
 @Path("stats")
 @RequestScoped
@@ -30,13 +31,25 @@ public class StatsResource {
     private ServerMetrics metrics;
 
     public static class StatsView {
-        /** When this instance started counting. */
+        /** The start of the first hour counted: the totals count since then. */
         public String since;
         public Map<String, Long> totals;
         /** The last 24 hours, oldest first, the current (partial) hour last: {@code start} and the counts. */
         public List<Map<String, Object>> hours;
         public long queueDepth;
         public long openConnections;
+        /** This instance's latest message events, newest first: what was delivered, queued, refused or failed. */
+        public List<RecentView> recent;
+    }
+
+    public static class RecentView {
+        public String time;
+        /** {@code stored}, {@code queued}, {@code relayed}, {@code failed} or {@code rejected}. */
+        public String event;
+        public String sender;
+        public String recipient;
+        /** Why, for a failure or refusal; null (left out of the JSON) otherwise. */
+        public String detail;
     }
 
     @GET
@@ -52,6 +65,15 @@ public class StatsResource {
         }).toList();
         view.queueDepth = metrics.queueDepth();
         view.openConnections = metrics.openConnections();
+        view.recent = metrics.recent().stream().map(event -> {
+            RecentView recent = new RecentView();
+            recent.time = event.time().toString();
+            recent.event = event.event().name().toLowerCase(Locale.ROOT);
+            recent.sender = event.sender();
+            recent.recipient = event.recipient();
+            recent.detail = event.detail();
+            return recent;
+        }).toList();
         return view;
     }
 

@@ -15,10 +15,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import org.cmtp.web.api.CrossSiteRequestFilter;
+
 /**
  * HTTP Basic for the admin API, as {@code @BasicAuthenticationMechanismDefinition} did it,
  * plus the lockout of {@link AdminLoginGuard}: a locked-out client address gets 429 with
  * {@code Retry-After} (a problem document) and its credentials are not even checked.
+ * <p>
+ * A request carrying {@code X-Requested-By} (the web console sends it on every call) gets
+ * its 401 as a problem document without {@code WWW-Authenticate}: with that header the
+ * browser would pop up its own login dialog over the console's sign-in form. Scripts and
+ * browsers navigating to the API still get the Basic challenge (ADR 0008).
  */
 @ApplicationScoped
 public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -35,7 +42,8 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
             HttpMessageContext context) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return context.isProtected() ? challenge(response, context) : context.doNothing();
+            return context.isProtected() ? challenge(request, response, context, "sign in as the administrator")
+                    : context.doNothing();
         }
         String client = request.getRemoteAddr();
         long now = System.currentTimeMillis();
@@ -53,22 +61,31 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
             }
         }
         guard.failed(client, now);
-        return challenge(response, context);
+        return challenge(request, response, context, "wrong user name or password");
     }
 
-    private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
+    private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context, String detail) {
+        if (request.getHeader(CrossSiteRequestFilter.HEADER) != null) {
+            return problem(response, 401, "Unauthorized", detail);
+        }
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
         return context.responseUnauthorized();
     }
 
     private static AuthenticationStatus tooManyFailures(HttpServletResponse response, long retryAfterSeconds) {
-        response.setStatus(429);
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        return problem(response, 429, "Too Many Requests",
+                "too many failed logins from this address: try again in " + retryAfterSeconds + " s");
+    }
+
+    /** Answers with a problem document (the details are fixed texts of ours: nothing to escape). */
+    private static AuthenticationStatus problem(HttpServletResponse response, int status, String title, String detail) {
+        response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":\"too many failed logins from this address: try again in " + retryAfterSeconds
-                + " s\"}";
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\"}";
         try {
             response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
             response.flushBuffer(); // committed: the container must not replace it with an error page

@@ -29,6 +29,7 @@ public class CmtpActivationSpec implements ActivationSpec {
     public static final int DEFAULT_MESSAGE_TIMEOUT_SECONDS = 600;
     public static final int DEFAULT_MAX_BAD_COMMANDS = 10;
     public static final int DEFAULT_MAX_ATTACHMENTS = 1000;
+    public static final int DEFAULT_MAIL_MEMORY_MIB = 128;
 
     private ResourceAdapter resourceAdapter;
     private String bindAddress;
@@ -36,6 +37,7 @@ public class CmtpActivationSpec implements ActivationSpec {
     private Integer maxMessageSize;
     private Integer maxAttachments;
     private Integer maxConnections;
+    private Integer mailMemoryMiB;
     private Integer idleTimeoutSeconds;
     private Integer messageTimeoutSeconds;
     private Integer maxBadCommands;
@@ -48,6 +50,11 @@ public class CmtpActivationSpec implements ActivationSpec {
         requireRange("maxMessageSize", effectiveMaxMessageSize(), 1024, Integer.MAX_VALUE);
         requireRange("maxAttachments", effectiveMaxAttachments(), 0, 100_000);
         requireRange("maxConnections", effectiveMaxConnections(), 1, 100_000);
+        requireRange("mailMemoryMiB", effectiveMailMemoryMiB(), 1, 1024L * 1024);
+        if (effectiveMailMemoryMiB() * 1024L * 1024 < effectiveMaxMessageSize() + 256L * 1024) {
+            throw invalid("mailMemoryMiB", "(" + effectiveMailMemoryMiB() + " MiB) must hold at least one message of"
+                    + " the largest size allowed (maxMessageSize " + effectiveMaxMessageSize() + " bytes)");
+        }
         requireRange("idleTimeoutSeconds", effectiveIdleTimeoutSeconds(), 1, 86_400);
         requireRange("messageTimeoutSeconds", effectiveMessageTimeoutSeconds(), 1, 86_400);
         requireRange("maxBadCommands", effectiveMaxBadCommands(), 1, 1_000);
@@ -94,6 +101,11 @@ public class CmtpActivationSpec implements ActivationSpec {
 
     public int effectiveMaxConnections() {
         return maxConnections != null ? maxConnections : Setting.integer("cmtp.max-connections", DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** MiB of heap for messages still arriving, over all connections of this listener (see MessageMemory). */
+    public int effectiveMailMemoryMiB() {
+        return mailMemoryMiB != null ? mailMemoryMiB : Setting.integer("cmtp.mail-memory", DEFAULT_MAIL_MEMORY_MIB);
     }
 
     public int effectiveIdleTimeoutSeconds() {
@@ -158,6 +170,14 @@ public class CmtpActivationSpec implements ActivationSpec {
 
     public void setMaxConnections(Integer maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public Integer getMailMemoryMiB() {
+        return mailMemoryMiB;
+    }
+
+    public void setMailMemoryMiB(Integer mailMemoryMiB) {
+        this.mailMemoryMiB = mailMemoryMiB;
     }
 
     public Integer getIdleTimeoutSeconds() {

@@ -42,6 +42,7 @@ public final class CmtpListener {
     private static final Set<CmtpListener> OPEN = ConcurrentHashMap.newKeySet();
 
     private final Set<CmtpSession> sessions = ConcurrentHashMap.newKeySet();
+    private final MessageMemory messageMemory;
     private volatile ServerSocket serverSocket;
     private volatile boolean closed;
 
@@ -56,6 +57,7 @@ public final class CmtpListener {
         this.workManager = workManager;
         this.localDeliveries = localDeliveries;
         this.connectionSlots = new Semaphore(spec.effectiveMaxConnections());
+        this.messageMemory = new MessageMemory(spec.effectiveMailMemoryMiB() * 1024L * 1024);
     }
 
     /** Binds the socket (failing here, at activation, names a taken port at once) and starts accepting. */
@@ -112,8 +114,8 @@ public final class CmtpListener {
             refuse(client);
             return;
         }
-        CmtpSession session = new CmtpSession(client, spec, new EndpointInvoker(endpointFactory), localDeliveries,
-                this::ended);
+        CmtpSession session = new CmtpSession(client, spec, new EndpointInvoker(endpointFactory), messageMemory,
+                localDeliveries, this::ended);
         sessions.add(session);
         try {
             workManager.scheduleWork(session);

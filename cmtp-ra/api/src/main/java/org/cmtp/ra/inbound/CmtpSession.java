@@ -53,19 +53,24 @@ final class CmtpSession implements Work {
     private final Socket socket;
     private final CmtpActivationSpec spec;
     private final EndpointInvoker endpoint;
+    private final MessageMemory messageMemory;
     private final Consumer<DeliveredMail> localDeliveries;
     private final Consumer<CmtpSession> onEnd;
     private final CommandDecoder decoder;
     private final ClientInfo client;
     private OutputStream out;
     private long mailStartedNanos = -1;
+    /** Bytes read since the MAIL in progress began, and the room reserved for them in {@link MessageMemory}. */
+    private long mailBytes;
+    private long reservedBytes;
     private volatile boolean open = true;
 
-    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint,
+    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint, MessageMemory messageMemory,
                 Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
         this.socket = socket;
         this.spec = spec;
         this.endpoint = endpoint;
+        this.messageMemory = messageMemory;
         this.localDeliveries = localDeliveries;
         this.onEnd = onEnd;
         this.decoder = new CommandDecoder(ProtocolLimits.DEFAULTS
@@ -92,6 +97,7 @@ final class CmtpSession implements Work {
             LOG.log(Level.WARNING, "CMTP connection from " + client.remoteHost() + " failed", e);
         } finally {
             open = false;
+            releaseMessageMemory();
             onEnd.accept(this);
         }
     }
@@ -99,6 +105,9 @@ final class CmtpSession implements Work {
     private void serve(InputStream in) throws IOException {
         byte[] buffer = new byte[READ_BUFFER_BYTES];
         while (open) {
+            if (decoder.inMail() && !reserveRoomForNextRead()) {
+                return;
+            }
             socket.setSoTimeout(readTimeoutMillis());
             int read = in.read(buffer);
             if (read < 0) {
@@ -109,7 +118,43 @@ final class CmtpSession implements Work {
                 return;
             }
             out.flush();
+            if (decoder.inMail()) {
+                mailBytes += read;
+            } else {
+                releaseMessageMemory();
+            }
         }
+    }
+
+    /**
+     * Makes sure the MAIL in progress has room in {@link MessageMemory} for what it holds
+     * and one more read, waiting (while TCP holds the sender back) at most until its message
+     * timeout; false, after logging why, if the room did not come free by then.
+     */
+    private boolean reserveRoomForNextRead() {
+        long wanted = MessageMemory.roundUp(mailBytes + READ_BUFFER_BYTES);
+        if (wanted <= reservedBytes) {
+            return true;
+        }
+        try {
+            if (messageMemory.reserve(wanted - reservedBytes, millisLeftForMessage())) {
+                reservedBytes = wanted;
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        LOG.warning(() -> "CMTP closing " + client.remoteHost() + ": its message did not get memory within the message"
+                + " timeout; cmtp.mail-memory (" + (messageMemory.capacityBytes() >> 20) + " MiB) is held by other"
+                + " messages in progress");
+        return false;
+    }
+
+    private void releaseMessageMemory() {
+        messageMemory.release(reservedBytes);
+        reservedBytes = 0;
+        mailBytes = 0;
     }
 
     /** Answers every command the decoder has completed; false when the session must end. */
@@ -153,6 +198,7 @@ final class CmtpSession implements Work {
             reply(ask(listener -> listener.login(login, client)));
         } else if (command instanceof Command.Mail mail) {
             reply(mail(mail));
+            releaseMessageMemory(); // answered: its bytes are no longer held here
         }
         return true;
     }
@@ -226,11 +272,17 @@ final class CmtpSession implements Work {
         if (mailStartedNanos < 0) {
             return (int) idle;
         }
-        long left = spec.effectiveMessageTimeoutSeconds() * 1000L - (System.nanoTime() - mailStartedNanos) / 1_000_000L;
+        long left = millisLeftForMessage();
         if (left <= 0) {
             throw new SocketTimeoutException("message timeout");
         }
         return (int) Math.max(1, Math.min(idle, left));
+    }
+
+    /** What is left of the message timeout for the MAIL in progress. */
+    private long millisLeftForMessage() {
+        long started = mailStartedNanos < 0 ? System.nanoTime() : mailStartedNanos;
+        return spec.effectiveMessageTimeoutSeconds() * 1000L - (System.nanoTime() - started) / 1_000_000L;
     }
 
     /** Closes the connection from outside: undeployment or adapter stop. */

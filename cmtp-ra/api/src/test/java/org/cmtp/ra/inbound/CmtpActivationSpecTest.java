@@ -54,6 +54,11 @@ class CmtpActivationSpecTest {
         assertTrue(assertThrows(InvalidPropertyException.class, nowhere::validate).getMessage()
                 .contains("bindAddress"));
 
+        CmtpActivationSpec tooLittleMemory = new CmtpActivationSpec();
+        tooLittleMemory.setMailMemoryMiB(16);
+        assertTrue(assertThrows(InvalidPropertyException.class, tooLittleMemory::validate).getMessage()
+                .contains("mailMemoryMiB"), "the memory for messages must hold one of the largest size (25 MiB)");
+
         CmtpActivationSpec nulBanner = new CmtpActivationSpec();
         nulBanner.setBanner("hello\0world");
         assertTrue(assertThrows(InvalidPropertyException.class, nulBanner::validate).getMessage().contains("banner"));
