@@ -1,6 +1,5 @@
 package org.cmtp.server.inbound;
 
-import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
@@ -49,12 +48,14 @@ import org.cmtp.server.metrics.ServerMetrics.Event;
  * <p>Transactions are demarcated by the services it calls, not here: {@link MailboxWriter#store}
  * returns once the message is committed (in {@link Mailbox}), and only then does this bean
  * sign a {@code SUCCESS} receipt.
+ *
+ * <p>No {@code resourceAdapter} activation property: the adapter's name differs by
+ * packaging ({@code cmtp-ra} deployed alone on Payara Micro, {@code cmtp#cmtp-ra} inside
+ * the EAR on Payara Server), and Payara binds an MDB that names none to the one adapter
+ * offering its listener type. WildFly ignores the property anyway and takes the binding
+ * from {@code META-INF/jboss-ejb3.xml} (ADR 0011).
  */
-@MessageDriven(
-        messageListenerInterface = CmtpRequestListener.class,
-        activationConfig = {
-            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "cmtp-ra")
-        })
+@MessageDriven(messageListenerInterface = CmtpRequestListener.class)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class DomainEndpointBean implements CmtpRequestListener {
 

@@ -26,7 +26,7 @@ import org.cmtp.server.account.Account;
 public class StoredMessage {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.TABLE)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = Account.ID_GENERATOR)
     private Long id;
 
     @ManyToOne(optional = false)

@@ -3,6 +3,7 @@ package org.cmtp.server.metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -32,6 +33,10 @@ import org.eclipse.microprofile.metrics.Timer;
  * database table {@code CMTP_TRAFFIC_HOUR} (see {@link TrafficFlush}), so they survive
  * restarts and add up across instances. The latest message events ({@link #recent()}) are
  * this instance's, in memory.
+ *
+ * <p>Where the runtime has no MicroProfile Metrics (WildFly 39 dropped it; the EAR carries
+ * the API so that this class loads), nothing is registered and {@code /metrics} is not
+ * served, but the counts behind {@code GET /api/stats} are kept all the same.
  */
 @ApplicationScoped
 public class ServerMetrics {
@@ -68,7 +73,7 @@ public class ServerMetrics {
     }
 
     @Inject
-    private MetricRegistry registry;
+    private Instance<MetricRegistry> registries;
     @EJB
     private RelayQueue queue;
 
@@ -92,6 +97,11 @@ public class ServerMetrics {
 
     @PostConstruct
     void register() {
+        if (!registries.isResolvable()) {
+            LOG.info("MicroProfile Metrics is not available in this runtime: no /metrics; GET /api/stats still counts");
+            return;
+        }
+        MetricRegistry registry = registries.get();
         for (Event event : Event.values()) {
             counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
                     .withDescription(event.description).build()));
@@ -109,7 +119,10 @@ public class ServerMetrics {
     }
 
     public void count(Event event) {
-        counters.get(event).inc();
+        Counter counter = counters.get(event);
+        if (counter != null) {
+            counter.inc();
+        }
         unflushed.merge(new HourEvent(currentHour(), event), 1L, Long::sum);
     }
 
@@ -168,11 +181,15 @@ public class ServerMetrics {
     }
 
     public void timeMail(Duration duration) {
-        mailTimer.update(duration);
+        if (mailTimer != null) {
+            mailTimer.update(duration);
+        }
     }
 
     public void timeRelayAttempt(Duration duration) {
-        relayTimer.update(duration);
+        if (relayTimer != null) {
+            relayTimer.update(duration);
+        }
     }
 
     public long queueDepth() {

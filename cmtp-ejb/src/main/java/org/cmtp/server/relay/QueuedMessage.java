@@ -13,6 +13,8 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.account.Account;
+
 /**
  * A message waiting to be relayed to another domain: the exact bytes to send (the
  * client's message plus this server's log line), whom it is for, and how delivery has
@@ -24,7 +26,7 @@ import java.time.Instant;
 public class QueuedMessage {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.TABLE)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = Account.ID_GENERATOR)
     private Long id;
 
     @Lob
