@@ -6,6 +6,7 @@ import jakarta.persistence.Converter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Stores every {@link Instant} attribute as a {@code TIMESTAMP WITH TIME ZONE}. Payara's
@@ -19,9 +20,20 @@ import java.time.ZoneOffset;
 @Converter(autoApply = true)
 public class InstantConverter implements AttributeConverter<Instant, OffsetDateTime> {
 
+    /**
+     * {@code instant} as the columns keep it: to the microsecond (PostgreSQL's precision;
+     * this JVM's clock gives nanoseconds). Entities store what this returns, so an entity
+     * just made shows the same time as one read back, e.g. in the admin API's answer to a
+     * POST and a later GET. Truncated, not rounded as the databases would, so a time is
+     * never moved later.
+     */
+    public static Instant stored(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
     @Override
     public OffsetDateTime convertToDatabaseColumn(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        return instant == null ? null : stored(instant).atOffset(ZoneOffset.UTC);
     }
 
     @Override
