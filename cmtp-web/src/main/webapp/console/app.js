@@ -148,8 +148,8 @@ async function dashboard() {
         h('h2', { id: 'failures-title' }, 'Recent failures'),
         failures.length ? eventTable('Recent failures', failures, true)
           : empty('No message refused or failed since the server started.')),
-    h('p', { class: 'muted small' }, 'Counts of this server instance since ', time(stats.since),
-      ' (kept in memory: a restart starts from zero).'));
+    h('p', { class: 'muted small' }, 'Counts of every instance of this domain since ', time(stats.since),
+      ', kept in the database; recent deliveries and failures are this instance\'s since it started.'));
 }
 
 function card(label, value, hint, link) {

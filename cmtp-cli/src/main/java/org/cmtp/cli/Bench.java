@@ -77,8 +77,23 @@ final class Bench {
         return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)] / 1e6;
     }
 
+    /** What each timed operation is. */
+    enum Mode {
+        /** MAIL of one message; its latency is from sending MAIL to the checked receipt. */
+        MAIL,
+        /** KEYREQUEST for the recipient; its latency is from sending it to the checked key. */
+        KEYREQUEST
+    }
+
+    /**
+     * @param perConnection operations per connection before it is closed and a new one opened
+     *                      (0: one connection for the whole run). With a limit, the latency of
+     *                      the first operation on each connection includes the connect and the
+     *                      greeting, as for a client that opens a connection per message.
+     */
     static Result run(ServerAddress server, Duration timeout, byte[] pinnedKey, int connections, int messages,
-                      int size, MailAddress to, PrintStream err) throws FailureException, InterruptedException {
+                      int size, MailAddress to, Mode mode, int perConnection, PrintStream err)
+            throws FailureException, InterruptedException {
         byte[] serverKey;
         Optional<byte[]> recipientKey;
         try (CmtpClient probe = CmtpClient.connect(server.resolve(), timeout, timeout)) {
@@ -89,32 +104,52 @@ final class Bench {
             throw new FailureException(e.getMessage(), e);
         }
         if (recipientKey.isEmpty()) {
+            if (mode == Mode.KEYREQUEST) {
+                throw new FailureException(server + " has no key for " + to + ": nothing to benchmark");
+            }
             err.println("cmtp: bench: no key for " + to + "; sending unsealed (version 0) messages");
         }
-        int actualSize = message(to, recipientKey, size).length;
+        int actualSize = mode == Mode.MAIL ? message(to, recipientKey, size).length : 0;
         AtomicInteger next = new AtomicInteger();
         long[] latencies = new long[messages];
         AtomicInteger done = new AtomicInteger();
         int[][] statusCounts = new int[connections][StatusWord.values().length];
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         List<Thread> workers = new ArrayList<>();
+        int limit = perConnection > 0 ? perConnection : Integer.MAX_VALUE;
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
             int worker = c;
             Thread thread = new Thread(() -> {
-                try (CmtpClient client = CmtpClient.connect(server.resolve(), timeout, timeout)) {
-                    if (!Arrays.equals(serverKey, client.serverKey())) {
-                        throw new FailureException(client.server() + ": the server key changed during the bench");
+                try {
+                    byte[] raw = mode == Mode.MAIL ? message(to, recipientKey, size) : null;
+                    byte[] pow = null;
+                    int i = next.getAndIncrement();
+                    while (i < messages) {
+                        long connecting = System.nanoTime();
+                        try (CmtpClient client = CmtpClient.connect(server.resolve(), timeout, timeout)) {
+                            if (!Arrays.equals(serverKey, client.serverKey())) {
+                                throw new FailureException(client.server() + ": the server key changed during the bench");
+                            }
+                            if (pow == null && raw != null) {
+                                pow = ProofOfWork.find(raw, client.capabilities().proofOfWorkDifficulty());
+                            }
+                            for (int onThis = 0; i < messages && onThis < limit; onThis++) {
+                                long sent = onThis == 0 && limit != Integer.MAX_VALUE ? connecting : System.nanoTime();
+                                StatusWord word;
+                                if (mode == Mode.MAIL) {
+                                    word = client.mail(raw, pow, serverKey).word();
+                                } else {
+                                    word = client.keyRequest(to, serverKey).isPresent() ? StatusWord.SUCCESS
+                                            : StatusWord.KEYNOTAVAILABLE;
+                                }
+                                latencies[done.getAndIncrement()] = System.nanoTime() - sent;
+                                statusCounts[worker][word.ordinal()]++;
+                                i = next.getAndIncrement();
+                            }
+                            client.quit();
+                        }
                     }
-                    byte[] raw = message(to, recipientKey, size);
-                    byte[] pow = ProofOfWork.find(raw, client.capabilities().proofOfWorkDifficulty());
-                    for (int i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
-                        long sent = System.nanoTime();
-                        SignedStatus status = client.mail(raw, pow, serverKey);
-                        latencies[done.getAndIncrement()] = System.nanoTime() - sent;
-                        statusCounts[worker][status.word().ordinal()]++;
-                    }
-                    client.quit();
                 } catch (CmtpClientException | FailureException | RuntimeException e) {
                     errors.add(e.getMessage());
                 }

@@ -171,6 +171,20 @@ class ScaleOutIT {
         for (AdminClient admin : List.of(alpha1Admin, alpha2Admin)) {
             assertEquals(2, messages(admin, "alice").size(), "alice's mail from both instances, seen through either");
         }
+        // The domain's statistics add up both instances (each writes its counts every 5 s)
+        for (AdminClient admin : List.of(alpha1Admin, alpha2Admin)) {
+            Await.until(() -> storedInTotal(admin) == 2, Duration.ofSeconds(30),
+                    "the statistics, seen through either instance, to count the message each one stored");
+        }
+    }
+
+    private static long storedInTotal(AdminClient admin) {
+        try {
+            return admin.get("/api/stats").json().asJsonObject().getJsonObject("totals").getJsonNumber("stored")
+                    .longValue();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Lob;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.TableGenerator;
 
 import java.time.Instant;
 
@@ -21,12 +22,19 @@ import org.cmtp.server.persistence.InstantConverter;
 @Entity
 @Table(name = "CMTP_ACCOUNT")
 @NamedQuery(name = Account.BY_NAME, query = "SELECT a FROM Account a WHERE a.name = :name")
+// EclipseLink's default TABLE generator, spelled out: the schema (V1) has this table and
+// row, and Hibernate (WildFly) would otherwise look for its own HIBERNATE_SEQUENCES.
+@TableGenerator(name = Account.ID_GENERATOR, table = "SEQUENCE", pkColumnName = "SEQ_NAME",
+        valueColumnName = "SEQ_COUNT", pkColumnValue = "SEQ_GEN_TABLE", allocationSize = 50)
 public class Account {
+
+    /** The one id generator of every entity with a generated id. */
+    public static final String ID_GENERATOR = "SEQ_GEN_TABLE";
 
     static final String BY_NAME = "Account.byName";
 
     @Id
-    @GeneratedValue(strategy = GenerationType.TABLE)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = ID_GENERATOR)
     private Long id;
 
     @Column(name = "NAME", nullable = false, unique = true, length = 255)

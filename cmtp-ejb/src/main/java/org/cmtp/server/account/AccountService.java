@@ -1,6 +1,8 @@
 package org.cmtp.server.account;
 
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
@@ -32,6 +34,23 @@ public class AccountService {
     public Optional<Account> find(String name) {
         return em.createNamedQuery(Account.BY_NAME, Account.class)
                 .setParameter("name", name)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /**
+     * As {@link #find}, for the CMTP listener's hot path (every MAIL, LOGIN and local
+     * KEYREQUEST): no transaction of its own, and EclipseLink's read-only query, which hands
+     * out the shared cached object instead of building a private copy. Building that copy
+     * takes a lock on the account's cache entry, and 20 connections writing to one account
+     * queued on that lock (docs/BENCHMARKS.md). The result must not be changed: Account's
+     * getters return copies and callers of this method never call its setter.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<Account> findReadOnly(String name) {
+        return em.createNamedQuery(Account.BY_NAME, Account.class)
+                .setParameter("name", name)
+                .setHint("eclipselink.read-only", "true")
                 .getResultStream()
                 .findFirst();
     }

@@ -41,7 +41,7 @@ public class KeyDirectory {
     /** The key of {@code account@domain}, or empty when there is none to be had (the reason is logged). */
     public Optional<byte[]> publicKey(String account, String domain) {
         if (configuration.isLocalDomain(domain)) {
-            return accounts.find(account).filter(Account::isEnabled).map(Account::getPublicKey);
+            return accounts.findReadOnly(account).filter(Account::isEnabled).map(Account::getPublicKey);
         }
         String address = account + "@" + domain.toLowerCase(Locale.ROOT);
         CachedKey cached = relayed.get(address);

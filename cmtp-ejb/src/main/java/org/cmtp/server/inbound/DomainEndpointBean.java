@@ -1,6 +1,5 @@
 package org.cmtp.server.inbound;
 
-import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
@@ -36,6 +35,7 @@ import org.cmtp.server.relay.QueuedMessage;
 import org.cmtp.server.relay.RelayQueue;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
@@ -45,14 +45,17 @@ import org.cmtp.server.metrics.ServerMetrics.Event;
  * database. The resource adapter calls it for every such command; the listening
  * address and limits come from the server configuration (see {@code CmtpActivationSpec}).
  *
- * <p>Transactions are demarcated by the services it calls, not here: {@link Mailbox#store}
- * commits before this bean signs a {@code SUCCESS} receipt.
+ * <p>Transactions are demarcated by the services it calls, not here: {@link MailboxWriter#store}
+ * returns once the message is committed (in {@link Mailbox}), and only then does this bean
+ * sign a {@code SUCCESS} receipt.
+ *
+ * <p>No {@code resourceAdapter} activation property: the adapter's name differs by
+ * packaging ({@code cmtp-ra} deployed alone on Payara Micro, {@code cmtp#cmtp-ra} inside
+ * the EAR on Payara Server), and Payara binds an MDB that names none to the one adapter
+ * offering its listener type. WildFly ignores the property anyway and takes the binding
+ * from {@code META-INF/jboss-ejb3.xml} (ADR 0011).
  */
-@MessageDriven(
-        messageListenerInterface = CmtpRequestListener.class,
-        activationConfig = {
-            @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "cmtp-ra")
-        })
+@MessageDriven(messageListenerInterface = CmtpRequestListener.class)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class DomainEndpointBean implements CmtpRequestListener {
 
@@ -62,8 +65,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private ServerIdentity identity;
     @EJB
     private AccountService accounts;
-    @EJB
-    private Mailbox mailbox;
+    @Inject
+    private MailboxWriter mailbox;
     @EJB
     private RelayQueue relayQueue;
     @Inject
@@ -92,7 +95,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
             LOG.info(() -> "CMTP LOGIN refused for " + client.remoteHost() + ": more than cmtp.login-rate per minute");
             return status(StatusWord.FAILURE, new byte[0]);
         }
-        Optional<Account> account = accounts.find(request.user()).filter(Account::isEnabled);
+        Optional<Account> account = accounts.findReadOnly(request.user()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             return status(StatusWord.FAILURE, new byte[0]);
         }
@@ -132,7 +135,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
             // queued for another domain: a reply only, never handed to local applications
             return MailOutcome.reply(relay(mail, client, receiptHash));
         }
-        Optional<Account> account = accounts.find(message.destination().account()).filter(Account::isEnabled);
+        Optional<Account> account = accounts.findReadOnly(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
             LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));

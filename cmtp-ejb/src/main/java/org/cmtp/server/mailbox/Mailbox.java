@@ -6,7 +6,9 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.cmtp.server.account.Account;
@@ -28,9 +30,29 @@ public class Mailbox {
         if (managed == null) {
             throw new IllegalStateException("account " + message.getAccount().getName() + " vanished");
         }
+        message.attachTo(managed);
         em.persist(message);
         em.flush();
         return message.getId();
+    }
+
+    /**
+     * Stores and commits several messages in one transaction (one commit for all, see
+     * {@link MailboxWriter}); returns their ids in order. All or none are stored.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public List<Long> storeAll(List<StoredMessage> messages) {
+        Map<Long, Account> managed = new HashMap<>();
+        for (StoredMessage message : messages) {
+            Account account = managed.computeIfAbsent(message.getAccount().getId(), id -> em.find(Account.class, id));
+            if (account == null) {
+                throw new IllegalStateException("account " + message.getAccount().getName() + " vanished");
+            }
+            message.attachTo(account);
+            em.persist(message);
+        }
+        em.flush();
+        return messages.stream().map(StoredMessage::getId).toList();
     }
 
     /** The messages of an account, newest first, without their contents. */

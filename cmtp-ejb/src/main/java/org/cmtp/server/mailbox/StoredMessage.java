@@ -28,7 +28,7 @@ import org.cmtp.server.account.Account;
 public class StoredMessage {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.TABLE)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = Account.ID_GENERATOR)
     private Long id;
 
     @ManyToOne(optional = false)
@@ -68,6 +68,16 @@ public class StoredMessage {
         this.received = InstantConverter.stored(received);
         this.clientAddress = clientAddress;
         this.receiptHash = receiptHash.clone();
+    }
+
+    /** A new, not yet persisted message with the same contents (for a retry after a rolled-back transaction). */
+    StoredMessage copy() {
+        return new StoredMessage(account, content, sender, received, clientAddress, receiptHash);
+    }
+
+    /** Points the message at the account as managed by the storing transaction (the caller's copy may be a shared read-only one). */
+    void attachTo(Account managed) {
+        this.account = managed;
     }
 
     public Long getId() {

@@ -3,6 +3,7 @@ package org.cmtp.server.metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,8 +28,15 @@ import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The server's MicroProfile metrics (served by Payara at {@code /metrics}, application
- * scope) and the hourly counts behind {@code GET /api/stats}. Counts live in memory: they
- * are this instance's since it started.
+ * scope: this instance's since it started) and the hourly counts behind
+ * {@code GET /api/stats}, which are the domain's: every instance adds its counts to the
+ * database table {@code CMTP_TRAFFIC_HOUR} (see {@link TrafficFlush}), so they survive
+ * restarts and add up across instances. The latest message events ({@link #recent()}) are
+ * this instance's, in memory.
+ *
+ * <p>Where the runtime has no MicroProfile Metrics (WildFly 39 dropped it; the EAR carries
+ * the API so that this class loads), nothing is registered and {@code /metrics} is not
+ * served, but the counts behind {@code GET /api/stats} are kept all the same.
  */
 @ApplicationScoped
 public class ServerMetrics {
@@ -64,29 +73,38 @@ public class ServerMetrics {
     }
 
     @Inject
-    private MetricRegistry registry;
+    private Instance<MetricRegistry> registries;
     @EJB
     private RelayQueue queue;
 
-    private final Instant since = Instant.now();
+    @EJB
+    private TrafficHours traffic;
+
     private final Map<Event, Counter> counters = new EnumMap<>(Event.class);
-    private final Map<Event, Long> totals = new EnumMap<>(Event.class);
     private Timer mailTimer;
     private Timer relayTimer;
 
-    /** Per event, a ring of 24 hourly counts; {@link #hourOfSlot} says which hour a slot holds. */
-    private final Map<Event, AtomicLongArray> hourly = new EnumMap<>(Event.class);
-    private final long[] hourOfSlot = new long[HOURS];
+    /** Counts not yet added to the database, per hour and event; see {@link #flush()}. */
+    private final ConcurrentHashMap<HourEvent, Long> unflushed = new ConcurrentHashMap<>();
+    /** Held to write {@link #unflushed} to the table, and to read both together. */
+    private final ReentrantReadWriteLock flushing = new ReentrantReadWriteLock();
     /** The latest message events, newest first; guarded by itself. */
     private final java.util.ArrayDeque<Recent> recent = new java.util.ArrayDeque<>(RECENT);
 
+    /** One hour's count of one event; {@code hour} counts hours since the epoch. */
+    private record HourEvent(long hour, Event event) {
+    }
+
     @PostConstruct
     void register() {
+        if (!registries.isResolvable()) {
+            LOG.info("MicroProfile Metrics is not available in this runtime: no /metrics; GET /api/stats still counts");
+            return;
+        }
+        MetricRegistry registry = registries.get();
         for (Event event : Event.values()) {
             counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
                     .withDescription(event.description).build()));
-            hourly.put(event, new AtomicLongArray(HOURS));
-            totals.put(event, 0L);
         }
         mailTimer = registry.timer(Metadata.builder().withName("cmtp.mail.handling")
                 .withDescription("time to handle one MAIL command, from parsed to answered")
@@ -101,16 +119,37 @@ public class ServerMetrics {
     }
 
     public void count(Event event) {
-        counters.get(event).inc();
-        long hour = currentHour();
-        int slot = (int) (hour % HOURS);
-        synchronized (hourOfSlot) {
-            if (hourOfSlot[slot] != hour) {
-                hourOfSlot[slot] = hour;
-                hourly.values().forEach(counts -> counts.set(slot, 0));
+        Counter counter = counters.get(event);
+        if (counter != null) {
+            counter.inc();
+        }
+        unflushed.merge(new HourEvent(currentHour(), event), 1L, Long::sum);
+    }
+
+    /**
+     * Adds the counts of this instance not yet in the database to it, each hour and event in
+     * one update of its own. A count that cannot be written (database down, or another
+     * instance created the row at the same moment) is kept for the next flush: none is lost
+     * while the instance runs.
+     */
+    public void flush() {
+        flushing.writeLock().lock(); // readers see each count once: in the table or in unflushed
+        try {
+            for (HourEvent key : unflushed.keySet()) {
+                Long messages = unflushed.get(key);
+                if (messages == null || messages == 0) {
+                    continue;
+                }
+                try {
+                    traffic.add(key.hour(), name(key.event()), messages);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "message counts kept for the next flush", e);
+                    continue;
+                }
+                unflushed.compute(key, (k, now) -> now == null || now - messages == 0 ? null : now - messages);
             }
-            hourly.get(event).incrementAndGet(slot);
-            totals.merge(event, 1L, Long::sum);
+        } finally {
+            flushing.writeLock().unlock();
         }
     }
 
@@ -142,11 +181,15 @@ public class ServerMetrics {
     }
 
     public void timeMail(Duration duration) {
-        mailTimer.update(duration);
+        if (mailTimer != null) {
+            mailTimer.update(duration);
+        }
     }
 
     public void timeRelayAttempt(Duration duration) {
-        relayTimer.update(duration);
+        if (relayTimer != null) {
+            relayTimer.update(duration);
+        }
     }
 
     public long queueDepth() {
@@ -166,32 +209,77 @@ public class ServerMetrics {
     public record Hour(Instant start, Map<Event, Long> counts) {
     }
 
-    /** The last 24 hours (the current one last), each with its counts, zero where nothing happened. */
+    /**
+     * The last 24 hours (the current one last), each with the domain's counts (every
+     * instance's, and this instance's not yet written), zero where nothing happened.
+     */
     public List<Hour> lastDay() {
         long now = currentHour();
-        List<Hour> hours = new ArrayList<>(HOURS);
-        synchronized (hourOfSlot) {
-            for (long hour = now - HOURS + 1; hour <= now; hour++) {
-                int slot = (int) (hour % HOURS);
-                Map<Event, Long> counts = new EnumMap<>(Event.class);
-                for (Event event : Event.values()) {
-                    counts.put(event, hourOfSlot[slot] == hour ? hourly.get(event).get(slot) : 0L);
-                }
-                hours.add(new Hour(Instant.EPOCH.plus(hour, ChronoUnit.HOURS), counts));
+        Map<Long, Map<Event, Long>> byHour = new java.util.HashMap<>();
+        for (long hour = now - HOURS + 1; hour <= now; hour++) {
+            Map<Event, Long> counts = new EnumMap<>(Event.class);
+            for (Event event : Event.values()) {
+                counts.put(event, 0L);
             }
+            byHour.put(hour, counts);
+        }
+        flushing.readLock().lock();
+        try {
+            for (Object[] row : traffic.since(now - HOURS + 1)) {
+                add(byHour.get(((Number) row[0]).longValue()), event((String) row[1]), ((Number) row[2]).longValue());
+            }
+            unflushed.forEach((key, messages) -> add(byHour.get(key.hour()), key.event(), messages));
+        } finally {
+            flushing.readLock().unlock();
+        }
+        List<Hour> hours = new ArrayList<>(HOURS);
+        for (long hour = now - HOURS + 1; hour <= now; hour++) {
+            hours.add(new Hour(Instant.EPOCH.plus(hour, ChronoUnit.HOURS), byHour.get(hour)));
         }
         return hours;
     }
 
-    /** When this instance started counting. */
-    public Instant since() {
-        return since;
+    private static void add(Map<Event, Long> counts, Event event, long messages) {
+        if (counts != null && event != null) {
+            counts.merge(event, messages, Long::sum);
+        }
     }
 
-    /** Counts since this instance started. */
+    /** The start of the first hour counted: since when {@link #totals()} counts. */
+    public Instant since() {
+        Long first = traffic.firstEpochHour();
+        long hour = unflushed.keySet().stream().mapToLong(HourEvent::hour).min().orElse(currentHour());
+        return Instant.EPOCH.plus(first == null ? hour : Math.min(first, hour), ChronoUnit.HOURS);
+    }
+
+    /** The domain's counts since {@link #since()}. */
     public Map<Event, Long> totals() {
-        synchronized (hourOfSlot) {
-            return new EnumMap<>(totals);
+        Map<Event, Long> totals = new EnumMap<>(Event.class);
+        for (Event event : Event.values()) {
+            totals.put(event, 0L);
+        }
+        flushing.readLock().lock();
+        try {
+            for (Object[] row : traffic.totals()) {
+                add(totals, event((String) row[0]), ((Number) row[1]).longValue());
+            }
+            unflushed.forEach((key, messages) -> add(totals, key.event(), messages));
+        } finally {
+            flushing.readLock().unlock();
+        }
+        return totals;
+    }
+
+    private static String name(Event event) {
+        return event.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The event a row names, or null for one this version does not know (a newer instance's). */
+    private static Event event(String name) {
+        try {
+            return Event.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

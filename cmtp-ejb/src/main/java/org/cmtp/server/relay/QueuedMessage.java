@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.account.Account;
 import org.cmtp.server.persistence.InstantConverter;
 
 /**
@@ -26,7 +27,7 @@ import org.cmtp.server.persistence.InstantConverter;
 public class QueuedMessage {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.TABLE)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = Account.ID_GENERATOR)
     private Long id;
 
     @Lob

@@ -93,6 +93,18 @@ public class RelayQueue {
                 .executeUpdate() == 1;
     }
 
+    /**
+     * Releases every lease {@code worker} holds, making those messages claimable at once.
+     * Called at startup with the instance's own name: what it holds then was claimed by its
+     * previous run, which died with the claims (a {@code kill -9} mid-round).
+     */
+    public int releaseLeasesOf(String worker) {
+        return em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = NULL, q.leaseUntil = NULL"
+                + " WHERE q.leaseOwner = :worker")
+                .setParameter("worker", worker)
+                .executeUpdate();
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Optional<QueuedMessage> find(long id) {
         return Optional.ofNullable(em.find(QueuedMessage.class, id));

@@ -12,15 +12,21 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.cmtp.client.CmtpClient;
 import org.cmtp.client.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
@@ -28,16 +34,20 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Delivers queued messages to other domains. Every few seconds it claims the due
- * messages (a lease, so workers on other instances take others), sends each to the
- * destination's MX hosts in order, and records the outcome: delivered → out of the
- * queue; refused by the remote server → a delivery notice to the sender at once;
- * anything else → retried with exponential backoff until the queue lifetime is over.
+ * messages batch after batch until none is left (a lease, so workers on other instances
+ * take others), sends them to the destination's MX hosts in order (one connection per
+ * domain and batch), and records each outcome: delivered → out of the queue; refused by
+ * the remote server → a delivery notice to the sender at once; anything else → retried
+ * with exponential backoff until the queue lifetime is over.
  *
  * <p>A message is removed only after the remote receipt was checked; a crash in
- * between means it is sent again after its lease runs out: at worst twice, never lost.
+ * between means it is sent again when this instance restarts (it releases its own old
+ * claims) or, by another instance, after the lease runs out: at worst twice, never lost.
  */
 @Singleton
 @Startup
@@ -48,6 +58,8 @@ public class RelayWorker {
 
     private static final Logger LOG = Logger.getLogger(RelayWorker.class.getName());
     private static final int BATCH = 20;
+    /** The LEASE_OWNER column's length. */
+    static final int MAX_OWNER_LENGTH = 100;
 
     @EJB
     private RelayQueue queue;
@@ -60,20 +72,51 @@ public class RelayWorker {
     @Inject
     private ServerMetrics metrics;
 
-    private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/"
-            + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean running = new AtomicBoolean();
+    private String workerId;
     private volatile Instant lastRun;
 
-    /** Logged so that an operator can tell the instances' leases apart in the queue. */
+    /**
+     * Takes this instance's name as the lease owner and releases what a previous run of the
+     * same instance still holds: that run is dead (no two running instances share a name),
+     * and without this its claims would hold up to {@value #BATCH} messages for the whole
+     * lease after a crash (ADR 0009).
+     */
     @PostConstruct
-    void announce() {
+    void releaseClaimsOfPreviousRun() {
+        Config config = ConfigProvider.getConfig();
+        String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
+        workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
+                config.getOptionalValue("cmtp.bind", String.class).orElse("0.0.0.0"),
+                config.getOptionalValue("cmtp.port", Integer.class).orElse(9001));
+        // Logged so that an operator can tell the instances' leases apart in the queue.
         LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
+        try {
+            int released = queue.releaseLeasesOf(workerId);
+            if (released > 0) {
+                LOG.info(() -> "CMTP relay worker " + workerId + " released " + released
+                        + " message(s) its previous run had claimed when it stopped");
+            }
+        } catch (RuntimeException e) {
+            // Not worth failing the deployment for: those leases still run out by themselves.
+            LOG.log(Level.WARNING, "CMTP relay worker " + workerId + " could not release its previous run's claims", e);
+        }
     }
 
     /** This worker's name, recorded as the lease owner of the messages it claimed. */
     public String workerId() {
         return workerId;
+    }
+
+    /**
+     * The instance as the lease owner: host name, CMTP bind address and port, which two
+     * running instances cannot share (they could not both listen there), and which stay the
+     * same across restarts. A long host name is cut short to fit the column.
+     */
+    static String instanceName(String host, String bind, int port) {
+        String listener = "/" + bind + ":" + port;
+        int room = MAX_OWNER_LENGTH - listener.length();
+        return (host.length() > room ? host.substring(0, Math.max(0, room)) : host) + listener;
     }
 
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
@@ -82,11 +125,16 @@ public class RelayWorker {
             return; // the previous round is still delivering
         }
         try {
-            Instant now = Instant.now();
-            List<Long> claimed = queue.claimDue(workerId, now,
-                    now.plusSeconds(configuration.relayLeaseSeconds()), BATCH);
-            claimed.forEach(this::deliver);
-            lastRun = Instant.now();
+            // Batch after batch until nothing more is due: one batch per round capped the
+            // relay at BATCH messages per 5 s (docs/BENCHMARKS.md). Each batch takes its own
+            // lease, so a long round never outlives the lease of what it is delivering.
+            List<Long> claimed;
+            do {
+                Instant now = Instant.now();
+                claimed = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH);
+                deliver(claimed);
+                lastRun = Instant.now();
+            } while (claimed.size() == BATCH);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP relay round failed", e);
         } finally {
@@ -99,31 +147,60 @@ public class RelayWorker {
         return lastRun;
     }
 
-    private void deliver(long id) {
+    /**
+     * Delivers claimed messages over one connection per destination domain: a new
+     * connection (greeting, key check, pin lookup) for every message was most of the
+     * relay's time (docs/BENCHMARKS.md). Outcomes are recorded message by message, as
+     * before; if the connection fails, the messages not yet answered go to the domain's
+     * next server, and when none is left, are retried later.
+     */
+    private void deliver(List<Long> ids) {
+        Map<String, List<QueuedMessage>> byDomain = new LinkedHashMap<>();
+        for (long id : ids) {
+            // empty when deleted by the operator meanwhile
+            queue.find(id).ifPresent(m -> byDomain.computeIfAbsent(m.getRecipientDomain(), d -> new ArrayList<>()).add(m));
+        }
+        byDomain.forEach((domain, messages) -> {
+            Deque<QueuedMessage> pending = new ArrayDeque<>(messages);
+            try {
+                remote.talkTo(domain, (client, serverKey) -> {
+                    while (!pending.isEmpty()) {
+                        send(pending.peek(), client, serverKey);
+                        pending.poll();
+                    }
+                    return null;
+                });
+            } catch (RemoteDomainException | ServerKeyChangedException e) {
+                pending.forEach(m -> retryLater(m, e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "CMTP relay to " + domain + " failed", e);
+                pending.forEach(m -> retryLater(m, e.toString()));
+            }
+        });
+    }
+
+    /**
+     * Sends one message on an open connection and records the answer; IOException: the
+     * connection failed. The lease is renewed first: a message whose lease ran out during a
+     * long round and that another worker took is skipped, not sent twice.
+     */
+    private void send(QueuedMessage message, CmtpClient client, byte[] serverKey) throws IOException {
+        long id = message.getId();
         if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
             LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
             return;
         }
-        QueuedMessage message = queue.find(id).orElse(null);
-        if (message == null) {
-            return; // deleted by the operator meanwhile
-        }
         byte[] content = queue.content(id);
         long started = System.nanoTime();
         try {
-            SignedStatus receipt = remote.talkTo(message.getRecipientDomain(), (client, serverKey) -> client.mail(
-                    content, ProofOfWork.find(content, client.capabilities().proofOfWorkDifficulty()), serverKey));
+            SignedStatus receipt = client.mail(content,
+                    ProofOfWork.find(content, client.capabilities().proofOfWorkDifficulty()), serverKey);
             switch (receipt.word()) {
                 case SUCCESS -> delivered(message);
                 case DELIVERYFAILURE -> refused(message);
                 default -> retryLater(message, "the server of " + message.getRecipientDomain() + " answered "
                         + receipt.word());
             }
-        } catch (RemoteDomainException | ServerKeyChangedException e) {
-            retryLater(message, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "CMTP relay of message " + id + " failed", e);
-            retryLater(message, e.toString());
         } finally {
             metrics.timeRelayAttempt(Duration.ofNanos(System.nanoTime() - started));
         }

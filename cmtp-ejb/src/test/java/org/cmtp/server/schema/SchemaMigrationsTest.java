@@ -58,11 +58,17 @@ class SchemaMigrationsTest {
                 "postgres", "");
     }
 
+    /** Every version this code knows, in order. */
+    private static final List<Integer> ALL = SchemaMigrations.MIGRATIONS.stream()
+            .map(SchemaMigrations.Migration::version).toList();
+    /** What a database baselined at version 1 gets on top. */
+    private static final List<Integer> AFTER_V1 = ALL.stream().filter(v -> v > 1).toList();
+
     @ParameterizedTest
     @MethodSource("databases")
     void migratesAnEmptyDatabaseAndLeavesItAloneTheSecondTime(String vendor) throws SQLException {
         try (Connection c = fresh(vendor, "empty")) {
-            assertEquals(List.of(1, 2), SchemaMigrations.migrate(c));
+            assertEquals(ALL, SchemaMigrations.migrate(c));
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH)"
                         + " VALUES (1, CURRENT_TIMESTAMP, 'kept')");
@@ -72,7 +78,7 @@ class SchemaMigrationsTest {
             assertEquals(List.of(), SchemaMigrations.migrate(c), "second run is a no-op");
             try (Statement s = c.createStatement()) {
                 assertEquals(1, count(s, "SELECT COUNT(*) FROM CMTP_ADMIN_CREDENTIAL WHERE PASSWORD_HASH = 'kept'"));
-                assertEquals(2, count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(SchemaMigrations.latestVersion(), count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
             }
         }
     }
@@ -94,10 +100,10 @@ class SchemaMigrationsTest {
             }
             assertTrue(!SchemaMigrations.tableExists(c, SchemaMigrations.HISTORY));
 
-            assertEquals(List.of(2), SchemaMigrations.migrate(c), "baselined at 1, V1 not re-run");
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c), "baselined at V1, only the later ones run");
             try (Statement s = c.createStatement()) {
                 assertEquals(50, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
-                assertEquals(1, count(s, "SELECT MIN(VERSION) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(SchemaMigrations.latestVersion(), count(s, "SELECT MAX(VERSION) FROM CMTP_SCHEMA_VERSION"));
             }
             assertEquals(List.of(), SchemaMigrations.migrate(c));
         }
@@ -133,13 +139,13 @@ class SchemaMigrationsTest {
                 for (var result : results) {
                     applied.add(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
                 }
-                assertEquals(1, applied.stream().filter(List.of(1, 2)::equals).count(), "applied once: " + applied);
+                assertEquals(1, applied.stream().filter(ALL::equals).count(), "the migrations applied once: " + applied);
                 assertEquals(instances - 1, applied.stream().filter(List::isEmpty).count(), applied.toString());
             } finally {
                 pool.shutdownNow();
             }
             try (Statement s = connections.get(0).createStatement()) {
-                assertEquals(2, count(s, "SELECT COUNT(*) FROM CMTP_SCHEMA_VERSION"));
+                assertEquals(ALL.size(), count(s, "SELECT COUNT(*) FROM CMTP_SCHEMA_VERSION"));
                 assertEquals(1, count(s, "SELECT COUNT(*) FROM SEQUENCE"));
             }
         } finally {
@@ -181,7 +187,7 @@ class SchemaMigrationsTest {
             insert(c, known, "one.example", serialised(b), serialised(a), serialised(c1), new byte[32]);
             insert(c, known, "two.example", serialised(a), serialised(c1), null, new byte[32]);
 
-            assertEquals(List.of(2), SchemaMigrations.migrate(c));
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c));
 
             assertTimes(c, "SELECT CREATED FROM CMTP_ACCOUNT", a);
             assertTimes(c, "SELECT RECEIVED FROM CMTP_MESSAGE", b);
@@ -206,11 +212,39 @@ class SchemaMigrationsTest {
     void migratesAnEmptyVersionOneDatabase(String vendor) throws SQLException {
         try (Connection c = fresh(vendor, "v1empty")) {
             assertEquals(List.of(1), SchemaMigrations.migrate(c, 1));
-            assertEquals(List.of(2), SchemaMigrations.migrate(c));
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c));
             assertTimestampColumns(c);
             try (Statement s = c.createStatement()) {
                 assertEquals(0, count(s, "SELECT COUNT(*) FROM CMTP_RELAY_QUEUE"));
             }
+        }
+    }
+
+    /**
+     * V3 was released before V2: a database made then holds versions 1 and 3. V2 still runs
+     * on it (the runner applies every version not recorded, not just those above the highest).
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void appliesTheTimesMigrationToADatabaseThatSkippedIt(String vendor) throws Exception {
+        try (Connection c = fresh(vendor, "v1v3")) {
+            assertEquals(List.of(1), SchemaMigrations.migrate(c, 1));
+            try (Statement s = c.createStatement()) {
+                String v3 = new String(SchemaMigrations.class.getResourceAsStream(vendor + "/V3__traffic_hours.sql")
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                for (String sql : SchemaMigrations.statements(v3)) {
+                    s.execute(sql);
+                }
+                s.executeUpdate("INSERT INTO CMTP_SCHEMA_VERSION (VERSION, DESCRIPTION, INSTALLED_ON)"
+                        + " VALUES (3, 'traffic_hours', CURRENT_TIMESTAMP)");
+            }
+            insert(c, "INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, ?, 'hash')",
+                    serialised(Instant.parse("2026-11-28T21:00:00Z")));
+
+            assertEquals(List.of(2), SchemaMigrations.migrate(c));
+            assertTimes(c, "SELECT CHANGED FROM CMTP_ADMIN_CREDENTIAL", Instant.parse("2026-11-28T21:00:00Z"));
+            assertTimestampColumns(c);
+            assertEquals(List.of(), SchemaMigrations.migrate(c));
         }
     }
 

@@ -17,9 +17,9 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
 
 /**
- * {@code GET /api/stats}: what this instance did with messages, hour by hour over the last
- * day and in total since it started, its latest message events, and the queue depth and
- * open connections now.
+ * {@code GET /api/stats}: what the domain did with messages (every instance's counts, kept
+ * in the database), hour by hour over the last day and in total, this instance's latest
+ * message events, and the queue depth and this instance's open connections now.
  */
 @Path("stats")
 @RequestScoped
@@ -31,7 +31,7 @@ public class StatsResource {
     private ServerMetrics metrics;
 
     public static class StatsView {
-        /** When this instance started counting. */
+        /** The start of the first hour counted: the totals count since then. */
         public String since;
         public Map<String, Long> totals;
         /** The last 24 hours, oldest first, the current (partial) hour last: {@code start} and the counts. */

@@ -1,0 +1,134 @@
+package org.cmtp.server.mailbox;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Group commit for incoming mail: the connections that are storing a message at the same
+ * time share one transaction, so the database makes one commit (one log flush) for all of
+ * them instead of one each. Every caller still returns only after the transaction holding
+ * its message has committed, so a receipt is never signed for a message that is not
+ * durable.
+ *
+ * <p>No thread of its own and no waiting for company: the first caller that finds no
+ * commit in progress becomes the leader and commits whatever is queued at that moment
+ * (at least its own message); the others wait for it. Messages that arrive meanwhile
+ * are taken by the next leader. Alone, a caller commits at once, as before. If a shared
+ * transaction fails, each of its messages is retried in a transaction of its own, so
+ * one bad message cannot fail the others.
+ */
+@ApplicationScoped
+public class MailboxWriter {
+
+    private static final Logger LOG = Logger.getLogger(MailboxWriter.class.getName());
+    /** Bounds of one shared transaction: it must stay short, and its messages are all in memory anyway. */
+    static final int MAX_BATCH_MESSAGES = 64;
+    static final long MAX_BATCH_BYTES = 16L * 1024 * 1024;
+
+    @EJB
+    private Mailbox mailbox;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queued = new ArrayDeque<>();
+    private boolean committing;
+
+    private static final class Pending {
+        final StoredMessage message;
+        long id;
+        RuntimeException failure;
+        boolean done;
+
+        Pending(StoredMessage message) {
+            this.message = message;
+        }
+    }
+
+    /** Stores and commits the message (with others arriving at the same time); returns its id. */
+    public long store(StoredMessage message) {
+        Pending mine = new Pending(message);
+        boolean interrupted = false;
+        try {
+            synchronized (lock) {
+                queued.add(mine);
+            }
+            while (true) {
+                List<Pending> batch;
+                synchronized (lock) {
+                    // Not interruptible: once queued, the message may be committed by another
+                    // caller, and answering FAILURE for a stored message would make the sender
+                    // deliver it twice.
+                    while (!mine.done && committing) {
+                        try {
+                            lock.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    if (mine.done) {
+                        if (mine.failure != null) {
+                            throw mine.failure;
+                        }
+                        return mine.id;
+                    }
+                    committing = true;
+                    batch = takeBatch();
+                }
+                try {
+                    commit(batch);
+                } finally {
+                    synchronized (lock) {
+                        committing = false;
+                        lock.notifyAll();
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The oldest queued messages, within the batch bounds (always at least one). */
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        long bytes = 0;
+        while (!queued.isEmpty() && batch.size() < MAX_BATCH_MESSAGES
+                && (batch.isEmpty() || bytes + queued.peek().message.getSize() <= MAX_BATCH_BYTES)) {
+            Pending next = queued.poll();
+            bytes += next.message.getSize();
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            List<Long> ids = mailbox.storeAll(batch.stream().map(p -> p.message).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).id = ids.get(i);
+            }
+        } catch (RuntimeException shared) {
+            if (batch.size() == 1) {
+                batch.get(0).failure = shared;
+            } else {
+                LOG.log(Level.WARNING, "CMTP a shared transaction of " + batch.size()
+                        + " messages failed; storing them one by one", shared);
+                for (Pending pending : batch) {
+                    try {
+                        pending.id = mailbox.store(pending.message.copy());
+                    } catch (RuntimeException e) {
+                        pending.failure = e;
+                    }
+                }
+            }
+        }
+        batch.forEach(p -> p.done = true);
+    }
+}
