@@ -13,7 +13,8 @@ import java.time.temporal.ChronoUnit;
  * EclipseLink (4.0) does not know {@code Instant} and would serialise it into a binary
  * column, which the database can neither read nor order; it does bind
  * {@link OffsetDateTime} natively, on H2 and PostgreSQL alike, and converts JPQL
- * parameters of {@code Instant} attributes through this converter too. UTC, so the value
+ * parameters of {@code Instant} attributes through this converter too (Hibernate, in the
+ * EAR on WildFly, binds {@code OffsetDateTime} natively as well). UTC, so the value
  * never depends on the JVM's or the database session's time zone.
  * See docs/adr/0014-times-are-timestamps.md.
  */
