@@ -391,6 +391,31 @@ class AdminApiIT {
         assertEquals(401, AdminClient.anonymous(http).get("/api/stats").status());
     }
 
+    @Test
+    void aTestMessageGoesThroughTheApplicationsConnectionFactoryAndIsStored() throws Exception {
+        admin.createAccount("tessa", "tessa's password");
+        AdminClient.Reply reply = admin.post("/api/test-messages",
+                "{\"to\":\"tessa@" + TestServer.domain() + "\",\"subject\":\"hello\"}");
+        assertEquals(200, reply.status(), reply.body());
+        JsonObject receipt = reply.json().asJsonArray().getJsonObject(0);
+        assertEquals("tessa@" + TestServer.domain(), receipt.getString("to"));
+        assertEquals("SUCCESS", receipt.getString("status"), reply.body());
+        assertEquals(128, receipt.getString("messageHash").length());
+        JsonArray stored = admin.get("/api/accounts/tessa/messages").json().asJsonArray();
+        assertEquals(1, stored.size(), "the test message is in tessa's mailbox");
+
+        assertProblem(admin.post("/api/test-messages", "{}"), 400, "to");
+        assertProblem(admin.post("/api/test-messages", "{\"to\":\"no-at-sign\"}"), 400, "to");
+        assertProblem(admin.post("/api/test-messages", "{\"to\":\"../x@" + TestServer.domain() + "\"}"), 400, "to");
+        AdminClient.Reply unknown = admin.post("/api/test-messages", "{\"to\":\"nobody@" + TestServer.domain() + "\"}");
+        assertEquals(200, unknown.status(), unknown.body());
+        assertEquals("KEYNOTAVAILABLE", unknown.json().asJsonArray().getJsonObject(0).getString("status"),
+                "no key, so nothing was sent: " + unknown.body());
+        assertEquals(403, AdminClient.adminWithoutRequestedBy(http).post("/api/test-messages",
+                "{\"to\":\"tessa@" + TestServer.domain() + "\"}").status(), "a cross-site request sends nothing");
+        assertEquals(1, admin.get("/api/accounts/tessa/messages").json().asJsonArray().size());
+    }
+
     private String metrics() throws Exception {
         AdminClient.Reply reply = AdminClient.anonymous(http).get("/metrics");
         assertEquals(200, reply.status(), reply.body());

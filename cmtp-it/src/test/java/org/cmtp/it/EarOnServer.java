@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * it: the admin API (401 without credentials, an account made over REST), a message
  * delivered over CMTP with its signed receipt, and the stored bytes read back over REST.
  * The resource adapter's inbound side (the CMTP listener bound to the domain's MDB) and
- * its outbound connection factory (looked up by the server at start) must both work.
+ * its outbound connection factory (a test message sent through it) must both work.
  * Each phase is timed and printed.
  */
 abstract class EarOnServer {
@@ -87,6 +87,15 @@ abstract class EarOnServer {
         String factory = "CMTP outbound connection factory bound at java:app/cmtp/ConnectionFactory: "
                 + "CmtpConnectionFactory[127.0.0.1:" + cmtpPort() + "]";
         assertTrue(log.contains(factory), "the server found the adapter's outbound factory: " + factory);
+
+        // The outbound side at work: a test message sent through that factory (KEYREQUEST,
+        // sealed MAIL, the receipt checked) by the server's own application
+        AdminClient.Reply sentThroughFactory = admin.post("/api/test-messages", "{\"to\":\"alice@" + DOMAIN + "\"}");
+        assertEquals(200, sentThroughFactory.status(), sentThroughFactory.body());
+        assertEquals("SUCCESS", sentThroughFactory.json().asJsonArray().getJsonObject(0).getString("status"),
+                sentThroughFactory.body());
+        assertEquals(2, admin.get("/api/accounts/alice/messages").json().asJsonArray().size(),
+                "the message sent through the connection factory is in alice's mailbox");
         checkHealth(server);
     }
 }

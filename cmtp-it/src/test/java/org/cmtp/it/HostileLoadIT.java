@@ -55,8 +55,13 @@ class HostileLoadIT {
     private static final int MAX_CONNECTIONS = 40;
     private static final int MAX_MESSAGE = 25 * 1024 * 1024;
     private static final long HEAP_LIMIT = 512L * 1024 * 1024;
-    /** Room for two messages of 20 MiB in progress at once (cmtp.mail-memory). */
-    private static final int MAIL_MEMORY_MIB = 48;
+    /**
+     * Room for one message of 20 MiB in progress at a time (cmtp.mail-memory; the least it
+     * may be with the default largest message of 25 MiB). H2 needs about five times a large
+     * message's size while it commits it (it serialises the whole row into one buffer), so
+     * on this heap one at a time is what fits.
+     */
+    private static final int MAIL_MEMORY_MIB = 26;
 
     private static LaunchedServer server;
     private static AdminClient admin;
@@ -292,7 +297,7 @@ class HostileLoadIT {
     void manyLargeMessagesAtOnceWaitForMemoryInsteadOfFillingTheHeap() throws Exception {
         admin.createAccount("big", "big mailbox password");
         // ten clients send 20 MiB each at once: 200 MiB of messages, several times what the heap could hold
-        // as they arrive; the mail memory lets two in at a time and holds the others back
+        // as they arrive; the mail memory lets one in at a time and holds the others back
         List<Future<Boolean>> senders = new ArrayList<>();
         List<MailBytes> mails = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -318,7 +323,7 @@ class HostileLoadIT {
         }
         System.out.printf("HostileLoadIT: %d of 10 messages of 20 MiB sent at once were accepted within the message"
                 + " timeout (8 s), the others were cut off waiting for memory%n", accepted);
-        assertTrue(accepted >= 2, accepted + " accepted");
+        assertTrue(accepted >= 1, "none of the messages was accepted");
         assertEquals(accepted, messages("big").size(), "every SUCCESS is stored, nothing else");
         mails.clear(); // 200 MiB of test data
     }
