@@ -12,6 +12,8 @@ import jakarta.persistence.TableGenerator;
 
 import java.time.Instant;
 
+import org.cmtp.server.persistence.InstantConverter;
+
 /**
  * A mail account of this server. The server keeps the account's public key and its
  * xzibit (the password-protected key pair); it never keeps the password nor the
@@ -58,7 +60,7 @@ public class Account {
         this.name = name;
         this.publicKey = publicKey.clone();
         this.xzibit = xzibit.clone();
-        this.created = created;
+        this.created = InstantConverter.stored(created);
         this.enabled = true;
     }
 

@@ -7,6 +7,8 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.persistence.InstantConverter;
+
 /** The administrator's password, only as a PBKDF2 hash (one row, id 1). */
 @Entity
 @Table(name = "CMTP_ADMIN_CREDENTIAL")
@@ -29,7 +31,7 @@ public class AdminCredential {
     AdminCredential(String passwordHash, Instant changed) {
         this.id = THE_ONE;
         this.passwordHash = passwordHash;
-        this.changed = changed;
+        this.changed = InstantConverter.stored(changed);
     }
 
     String getPasswordHash() {
@@ -38,6 +40,6 @@ public class AdminCredential {
 
     void setPasswordHash(String passwordHash, Instant changed) {
         this.passwordHash = passwordHash;
-        this.changed = changed;
+        this.changed = InstantConverter.stored(changed);
     }
 }

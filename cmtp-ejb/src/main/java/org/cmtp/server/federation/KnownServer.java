@@ -7,6 +7,8 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.persistence.InstantConverter;
+
 /**
  * The pinned key of another domain's CMTP server, trusted on first use. A different key
  * later is refused and kept here ({@code offeredKey}) for the operator to see; forgetting
@@ -41,8 +43,8 @@ public class KnownServer {
     KnownServer(String domain, byte[] publicKey, Instant now) {
         this.domain = domain;
         this.publicKey = publicKey.clone();
-        this.firstSeen = now;
-        this.lastSeen = now;
+        this.firstSeen = InstantConverter.stored(now);
+        this.lastSeen = this.firstSeen;
     }
 
     public String getDomain() {
@@ -70,11 +72,11 @@ public class KnownServer {
     }
 
     void seen(Instant now) {
-        lastSeen = now;
+        lastSeen = InstantConverter.stored(now);
     }
 
     void offered(byte[] key, Instant now) {
         offeredKey = key.clone();
-        offeredAt = now;
+        offeredAt = InstantConverter.stored(now);
     }
 }

@@ -7,6 +7,8 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.persistence.InstantConverter;
+
 /**
  * The server's Ed25519 key pair: made once, on the first start, and kept. There is
  * exactly one row (id 1); every instance of a scaled-out domain shares it.
@@ -36,7 +38,7 @@ public class ServerKey {
         this.id = THE_ONE;
         this.publicKey = publicKey.clone();
         this.secretKey = secretKey.clone();
-        this.created = created;
+        this.created = InstantConverter.stored(created);
     }
 
     byte[] getPublicKey() {

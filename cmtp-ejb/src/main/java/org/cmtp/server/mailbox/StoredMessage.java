@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
+import org.cmtp.server.persistence.InstantConverter;
+
 import org.cmtp.server.account.Account;
 
 /**
@@ -63,7 +65,7 @@ public class StoredMessage {
         this.content = content;
         this.sender = sender;
         this.size = content.length;
-        this.received = received;
+        this.received = InstantConverter.stored(received);
         this.clientAddress = clientAddress;
         this.receiptHash = receiptHash.clone();
     }

@@ -14,6 +14,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 import org.cmtp.server.account.Account;
+import org.cmtp.server.persistence.InstantConverter;
 
 /**
  * A message waiting to be relayed to another domain: the exact bytes to send (the
@@ -74,8 +75,8 @@ public class QueuedMessage {
         this.sender = sender;
         this.recipientAccount = recipientAccount;
         this.recipientDomain = recipientDomain;
-        this.queued = queued;
-        this.nextAttempt = queued;
+        this.queued = InstantConverter.stored(queued);
+        this.nextAttempt = this.queued;
         this.notice = notice;
     }
 
@@ -126,12 +127,12 @@ public class QueuedMessage {
     void failedAttempt(String error, Instant next) {
         attempts++;
         lastError = error.length() > 1000 ? error.substring(0, 1000) : error;
-        nextAttempt = next;
+        nextAttempt = InstantConverter.stored(next);
         releaseLease();
     }
 
     void retryNow(Instant now) {
-        nextAttempt = now;
+        nextAttempt = InstantConverter.stored(now);
         releaseLease();
     }
 

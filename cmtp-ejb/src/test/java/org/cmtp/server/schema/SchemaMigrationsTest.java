@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -63,8 +70,8 @@ class SchemaMigrationsTest {
         try (Connection c = fresh(vendor, "empty")) {
             assertEquals(ALL, SchemaMigrations.migrate(c));
             try (Statement s = c.createStatement()) {
-                s.executeUpdate("INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, X'00', 'kept')"
-                        .replace("X'00'", vendor.equals("h2") ? "X'00'" : "'\\x00'::bytea"));
+                s.executeUpdate("INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH)"
+                        + " VALUES (1, CURRENT_TIMESTAMP, 'kept')");
                 assertEquals(0, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
             }
 
@@ -146,6 +153,173 @@ class SchemaMigrationsTest {
                 c.close();
             }
         }
+    }
+
+    /**
+     * V2 turns the Java-serialised instants of a V1 database into timestamps: every time
+     * column of every table, with rows whose instants lie before and after 1970, carry
+     * nanoseconds, or are null, comes out as the same instant (to the microsecond, the
+     * columns' precision), the columns are TIMESTAMP WITH TIME ZONE and the indexes on them
+     * are there again.
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void convertsTheSerialisedInstantsOfAVersionOneDatabase(String vendor) throws Exception {
+        Instant a = Instant.parse("2026-11-28T20:45:55.123456789Z");
+        Instant b = Instant.parse("1969-12-31T23:59:59.999999Z");
+        Instant c1 = Instant.parse("2038-01-19T03:14:08.000001Z");
+        try (Connection c = fresh(vendor, "v1rows")) {
+            assertEquals(List.of(1), SchemaMigrations.migrate(c, 1));
+            insert(c, "INSERT INTO CMTP_ACCOUNT (ID, CREATED, ENABLED, NAME, PUBLIC_KEY, XZIBIT) VALUES (1, ?, TRUE, 'alice', ?, ?)",
+                    serialised(a), new byte[32], new byte[8]);
+            insert(c, "INSERT INTO CMTP_MESSAGE (ID, CLIENT_ADDRESS, CONTENT, RECEIPT_HASH, RECEIVED, SENDER, SIZE_BYTES,"
+                    + " ACCOUNT_ID) VALUES (2, '127.0.0.1', ?, ?, ?, 'bob@example.org', 1, 1)",
+                    new byte[1], new byte[32], serialised(b));
+            insert(c, "INSERT INTO CMTP_SERVER_KEY (ID, CREATED, PUBLIC_KEY, SECRET_KEY) VALUES (3, ?, ?, ?)",
+                    serialised(c1), new byte[32], new byte[32]);
+            insert(c, "INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (4, ?, 'hash')", serialised(b));
+            String queue = "INSERT INTO CMTP_RELAY_QUEUE (ID, ATTEMPTS, CONTENT, LEASE_UNTIL, NEXT_ATTEMPT, IS_NOTICE, QUEUED,"
+                    + " RECIPIENT_ACCOUNT, RECIPIENT_DOMAIN, SENDER) VALUES (?, 0, ?, ?, ?, FALSE, ?, 'x', 'example.net', 's')";
+            insert(c, queue, 5L, new byte[1], serialised(c1), serialised(b), serialised(a));
+            insert(c, queue, 6L, new byte[1], null, serialised(a), serialised(c1));
+            String known = "INSERT INTO CMTP_KNOWN_SERVER (DOMAIN, FIRST_SEEN, LAST_SEEN, OFFERED_AT, OFFERED_KEY, PUBLIC_KEY)"
+                    + " VALUES (?, ?, ?, ?, NULL, ?)";
+            insert(c, known, "one.example", serialised(b), serialised(a), serialised(c1), new byte[32]);
+            insert(c, known, "two.example", serialised(a), serialised(c1), null, new byte[32]);
+
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c));
+
+            assertTimes(c, "SELECT CREATED FROM CMTP_ACCOUNT", a);
+            assertTimes(c, "SELECT RECEIVED FROM CMTP_MESSAGE", b);
+            assertTimes(c, "SELECT CREATED FROM CMTP_SERVER_KEY", c1);
+            assertTimes(c, "SELECT CHANGED FROM CMTP_ADMIN_CREDENTIAL", b);
+            assertTimes(c, "SELECT QUEUED, NEXT_ATTEMPT, LEASE_UNTIL FROM CMTP_RELAY_QUEUE ORDER BY ID",
+                    a, b, c1, c1, a, null);
+            assertTimes(c, "SELECT FIRST_SEEN, LAST_SEEN, OFFERED_AT FROM CMTP_KNOWN_SERVER ORDER BY DOMAIN",
+                    b, a, c1, a, c1, null);
+            // The database itself now orders and compares times: the relay queue's due order.
+            assertTimes(c, "SELECT NEXT_ATTEMPT FROM CMTP_RELAY_QUEUE WHERE NEXT_ATTEMPT < "
+                    + "TIMESTAMP WITH TIME ZONE '2000-01-01 00:00:00+00' ORDER BY NEXT_ATTEMPT", b);
+            assertTimestampColumns(c);
+            assertTrue(hasIndex(c, "CMTP_RELAY_QUEUE", "CMTP_RELAY_DUE"), "CMTP_RELAY_DUE made again");
+            assertTrue(hasIndex(c, "CMTP_MESSAGE", "CMTP_MESSAGE_ACCOUNT"), "CMTP_MESSAGE_ACCOUNT made again");
+            assertEquals(List.of(), SchemaMigrations.migrate(c));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void migratesAnEmptyVersionOneDatabase(String vendor) throws SQLException {
+        try (Connection c = fresh(vendor, "v1empty")) {
+            assertEquals(List.of(1), SchemaMigrations.migrate(c, 1));
+            assertEquals(AFTER_V1, SchemaMigrations.migrate(c));
+            assertTimestampColumns(c);
+            try (Statement s = c.createStatement()) {
+                assertEquals(0, count(s, "SELECT COUNT(*) FROM CMTP_RELAY_QUEUE"));
+            }
+        }
+    }
+
+    /**
+     * V3 was released before V2: a database made then holds versions 1 and 3. V2 still runs
+     * on it (the runner applies every version not recorded, not just those above the highest).
+     */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void appliesTheTimesMigrationToADatabaseThatSkippedIt(String vendor) throws Exception {
+        try (Connection c = fresh(vendor, "v1v3")) {
+            assertEquals(List.of(1), SchemaMigrations.migrate(c, 1));
+            try (Statement s = c.createStatement()) {
+                String v3 = new String(SchemaMigrations.class.getResourceAsStream(vendor + "/V3__traffic_hours.sql")
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                for (String sql : SchemaMigrations.statements(v3)) {
+                    s.execute(sql);
+                }
+                s.executeUpdate("INSERT INTO CMTP_SCHEMA_VERSION (VERSION, DESCRIPTION, INSTALLED_ON)"
+                        + " VALUES (3, 'traffic_hours', CURRENT_TIMESTAMP)");
+            }
+            insert(c, "INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, ?, 'hash')",
+                    serialised(Instant.parse("2026-11-28T21:00:00Z")));
+
+            assertEquals(List.of(2), SchemaMigrations.migrate(c));
+            assertTimes(c, "SELECT CHANGED FROM CMTP_ADMIN_CREDENTIAL", Instant.parse("2026-11-28T21:00:00Z"));
+            assertTimestampColumns(c);
+            assertEquals(List.of(), SchemaMigrations.migrate(c));
+        }
+    }
+
+    /** What this JVM's serialisation makes of an Instant: what V1's EclipseLink stored. */
+    private static byte[] serialised(Instant instant) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(instant);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void insert(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    p.setNull(i + 1, Types.BINARY);
+                } else {
+                    p.setObject(i + 1, values[i]);
+                }
+            }
+            p.executeUpdate();
+        }
+    }
+
+    /** The rows' columns, row by row, are these instants (null for SQL NULL), to the microsecond. */
+    private static void assertTimes(Connection c, String query, Instant... expected) throws SQLException {
+        List<Instant> read = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    OffsetDateTime time = rs.getObject(i, OffsetDateTime.class);
+                    read.add(time == null ? null : time.toInstant());
+                }
+            }
+        }
+        List<Instant> micros = new ArrayList<>();
+        for (Instant instant : expected) {
+            micros.add(instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS));
+        }
+        assertEquals(micros, read, query);
+    }
+
+    private static final List<String> TIME_COLUMNS = List.of("CMTP_ACCOUNT.CREATED", "CMTP_MESSAGE.RECEIVED",
+            "CMTP_SERVER_KEY.CREATED", "CMTP_ADMIN_CREDENTIAL.CHANGED", "CMTP_RELAY_QUEUE.QUEUED",
+            "CMTP_RELAY_QUEUE.NEXT_ATTEMPT", "CMTP_RELAY_QUEUE.LEASE_UNTIL", "CMTP_KNOWN_SERVER.FIRST_SEEN",
+            "CMTP_KNOWN_SERVER.LAST_SEEN", "CMTP_KNOWN_SERVER.OFFERED_AT");
+
+    private static void assertTimestampColumns(Connection c) throws SQLException {
+        boolean lower = SchemaMigrations.vendor(c).equals("postgresql");
+        for (String qualified : TIME_COLUMNS) {
+            String[] parts = qualified.split("\\.");
+            String table = lower ? parts[0].toLowerCase(Locale.ROOT) : parts[0];
+            String column = lower ? parts[1].toLowerCase(Locale.ROOT) : parts[1];
+            try (ResultSet rs = c.getMetaData().getColumns(null, c.getSchema(), table, column)) {
+                assertTrue(rs.next(), qualified + " exists");
+                String type = rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT);
+                assertTrue(type.equals("timestamptz") || type.equals("timestamp with time zone"),
+                        qualified + " is " + type);
+            }
+        }
+    }
+
+    private static boolean hasIndex(Connection c, String table, String index) throws SQLException {
+        boolean lower = SchemaMigrations.vendor(c).equals("postgresql");
+        try (ResultSet rs = c.getMetaData().getIndexInfo(null, c.getSchema(),
+                lower ? table.toLowerCase(Locale.ROOT) : table, false, false)) {
+            while (rs.next()) {
+                if (index.equalsIgnoreCase(rs.getString("INDEX_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int count(Statement s, String sql) throws SQLException {
