@@ -82,8 +82,9 @@ public final class SchemaMigrations {
                 locked = true;
             }
             connection.setAutoCommit(false);
-            // Every version not yet recorded runs, not just those above the highest: V3 was
-            // released before V2 (kept for the times), so a database may hold 1 and 3 only.
+            // Every version not yet recorded runs, not just those above the highest: migrations
+            // written side by side may reach a database in either order (V2 and V3 did, during
+            // development), and one skipped would never run.
             java.util.Set<Integer> done = appliedVersions(connection);
             List<Integer> applied = new ArrayList<>();
             for (Migration migration : MIGRATIONS) {
