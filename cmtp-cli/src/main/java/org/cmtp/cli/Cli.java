@@ -362,17 +362,11 @@ final class Cli {
     }
 
     static MailAddress address(String what, String text) throws UsageException {
-        int at = text.lastIndexOf('@');
-        if (at <= 0 || at == text.length() - 1) {
-            throw new UsageException(what + " '" + text + "' is not ACCOUNT@DOMAIN");
-        }
-        MailAddress address = new MailAddress(text.substring(0, at), text.substring(at + 1));
         try {
-            address.validate();
+            return MailAddress.parse(text);
         } catch (InvalidAddressException e) {
-            throw new UsageException(what + " '" + text + "': " + e.getMessage());
+            throw new UsageException(what + " '" + text + "' is not ACCOUNT@DOMAIN: " + e.getMessage());
         }
-        return address;
     }
 
     private static List<MailAddress> addresses(String what, List<String> texts) throws UsageException {

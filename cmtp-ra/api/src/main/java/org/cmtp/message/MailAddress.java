@@ -26,6 +26,21 @@ public record MailAddress(String account, String domain) {
         Objects.requireNonNull(domain, "domain");
     }
 
+    /**
+     * Reads {@code account@domain} as people write it (the domain after the last {@code @})
+     * and checks both parts against PROTOCOL.md §7.
+     *
+     * @throws InvalidAddressException naming the part at fault: "account is empty" for
+     *                                 {@code @x}, "domain is empty" for a text without {@code @}
+     */
+    public static MailAddress parse(String text) throws InvalidAddressException {
+        int at = text.lastIndexOf('@');
+        MailAddress address = at < 0 ? new MailAddress(text, "")
+                : new MailAddress(text.substring(0, at), text.substring(at + 1));
+        address.validate();
+        return address;
+    }
+
     /** @return the address of the server of {@code domain} */
     public static MailAddress server(String domain) {
         return new MailAddress(SERVER_ACCOUNT, domain);

@@ -70,9 +70,10 @@ public class TestMessagesResource {
         }
         MailAddress recipient;
         try {
-            recipient = address(request.to.strip());
-        } catch (IllegalArgumentException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), "to");
+            recipient = MailAddress.parse(request.to.strip());
+        } catch (InvalidAddressException e) {
+            return Problem.response(Response.Status.BAD_REQUEST,
+                    "'" + request.to + "' is not an address account@domain: " + e.getMessage(), "to");
         }
         OutgoingMail mail = OutgoingMail.from(new MailAddress("postmaster", configuration.primaryDomain()))
                 .to(recipient)
@@ -87,20 +88,6 @@ public class TestMessagesResource {
             return Problem.response(Response.Status.BAD_GATEWAY, "the message could not be sent: " + e.getMessage(),
                     null);
         }
-    }
-
-    private static MailAddress address(String text) {
-        int at = text.lastIndexOf('@');
-        if (at <= 0 || at == text.length() - 1) {
-            throw new IllegalArgumentException("'" + text + "' is not account@domain");
-        }
-        MailAddress address = new MailAddress(text.substring(0, at), text.substring(at + 1));
-        try {
-            address.validate();
-        } catch (InvalidAddressException e) {
-            throw new IllegalArgumentException("'" + text + "': " + e.getMessage(), e);
-        }
-        return address;
     }
 
     private static ReceiptView view(Receipt receipt) {
