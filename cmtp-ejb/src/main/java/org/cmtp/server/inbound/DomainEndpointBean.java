@@ -14,9 +14,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.cmtp.crypto.Blake2b;
 import org.cmtp.message.Message;
-import org.cmtp.protocol.ProtocolException;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.KeyReply;
 import org.cmtp.protocol.LoginReply;
@@ -129,7 +127,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
     }
 
     private MailOutcome handleMail(Command.Mail mail, ClientInfo client) {
-        byte[] receiptHash = Blake2b.hash512(mail.rawMessage());
+        byte[] receiptHash = mail.message().hash512();
         Message message = mail.message();
         if (!configuration.isLocalDomain(message.destination().domain())) {
             // queued for another domain: a reply only, never handed to local applications
@@ -145,9 +143,9 @@ public class DomainEndpointBean implements CmtpRequestListener {
         byte[] stored;
         long id;
         try {
-            stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
+            stored = message.withLogLine(logLine(now, client));
             id = mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
-        } catch (ProtocolException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
                     + "; answering FAILURE so that the sender keeps it", e);
             return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
@@ -168,10 +166,10 @@ public class DomainEndpointBean implements CmtpRequestListener {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try {
-            byte[] stored = Message.appendLogLine(mail.rawMessage(), logLine(now, client));
+            byte[] stored = message.withLogLine(logLine(now, client));
             relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
                     message.destination().domain(), now, message.source().isServer()));
-        } catch (ProtocolException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
                     + "; answering FAILURE so that the sender keeps it", e);
             return status(StatusWord.FAILURE, receiptHash);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.cmtp.crypto.Blake2b;
 import org.cmtp.protocol.InvalidAddressException;
 import org.cmtp.protocol.MalformedMessageException;
 import org.cmtp.protocol.ProtocolException;
@@ -114,8 +115,30 @@ public final class Message {
      *                           or log
      */
     public static byte[] appendLogLine(byte[] message, String line) throws ProtocolException {
+        return insertLogLine(message, logEnd(message), line);
+    }
+
+    /**
+     * This message's stored form: {@link #appendLogLine} on its own bytes, which are known
+     * to be well formed, in a single copy (a received message can weigh 25 MiB).
+     *
+     * @throws IllegalArgumentException as {@link #appendLogLine}
+     */
+    public byte[] withLogLine(String line) {
+        return insertLogLine(wire, bodyOffset, line);
+    }
+
+    /**
+     * BLAKE2b-512 of the wire form, without copying it: the context a server's receipt for this
+     * message is signed over (PROTOCOL.md §3).
+     */
+    public byte[] hash512() {
+        return Blake2b.hash512(wire);
+    }
+
+    /** {@code message} with the log line inserted at {@code logEnd}, the log length updated. */
+    private static byte[] insertLogLine(byte[] message, int logEnd, String line) {
         byte[] lineBytes = logLine(line);
-        int logEnd = logEnd(message);
         if (message.length > ProtocolLimits.LARGEST_MESSAGE_BYTES - lineBytes.length) {
             throw new IllegalArgumentException("the message would become too large for an array");
         }

@@ -126,38 +126,24 @@ public sealed interface Command
     /**
      * Sends a message (PROTOCOL.md §6).
      *
-     * @param message the message as values
-     * @param rawMessage exactly the bytes of the message as the client sent them, version
-     *                   field through last attachment: what the server hashes for its
-     *                   receipt and stores. Always equal to {@code message.encode()}, since
-     *                   the wire form is canonical; kept so that no one needs to re-encode
+     * @param message the message; it holds exactly the bytes the client sent (the wire
+     *                form is canonical), which is what the server hashes for its receipt
+     *                and stores, so the command keeps no second copy of them
      * @param proofOfWork the 64-byte field after the message (zeros when the server asks
      *                    for no work)
      */
-    record Mail(Message message, byte[] rawMessage, byte[] proofOfWork) implements Command {
+    record Mail(Message message, byte[] proofOfWork) implements Command {
 
         /** Size of the proof-of-work field. */
         public static final int PROOF_OF_WORK_BYTES = 64;
 
-        /**
-         * @throws IllegalArgumentException if {@code rawMessage} is not {@code message}'s
-         *                                  wire form or the proof of work is not 64 bytes
-         */
+        /** @throws IllegalArgumentException if the proof of work is not 64 bytes */
         public Mail {
             Objects.requireNonNull(message, "message");
-            if (!message.isEncodedAs(rawMessage)) {
-                throw new IllegalArgumentException("rawMessage is not the wire form of message");
-            }
             if (proofOfWork.length != PROOF_OF_WORK_BYTES) {
                 throw new IllegalArgumentException("proof of work must be 64 bytes, not " + proofOfWork.length);
             }
-            rawMessage = rawMessage.clone();
             proofOfWork = proofOfWork.clone();
-        }
-
-        /** A MAIL of {@code message} with the given proof of work. */
-        public Mail(Message message, byte[] proofOfWork) {
-            this(message, message.encode(), proofOfWork);
         }
 
         /** A MAIL of {@code message} for a server that asks for no proof of work. */
@@ -165,10 +151,9 @@ public sealed interface Command
             this(message, new byte[PROOF_OF_WORK_BYTES]);
         }
 
-        /** @return a copy of the message bytes as sent */
-        @Override
+        /** @return a copy of the message bytes as sent ({@link Message#encode()}) */
         public byte[] rawMessage() {
-            return rawMessage.clone();
+            return message.encode();
         }
 
         /** @return a copy of the proof-of-work field */

@@ -326,7 +326,7 @@ public final class CommandDecoder {
 
     private void acceptProofOfWork() {
         complete(defect == null
-                ? new Command.Mail(mailMessage, mailMessage.encode(), proofOfWork.copy())
+                ? new Command.Mail(mailMessage, proofOfWork.copy())
                 : defect);
     }
 

@@ -11,6 +11,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.cmtp.crypto.Blake2b;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
 import org.cmtp.protocol.Mutations;
@@ -42,6 +43,13 @@ class MessagePropertiesTest {
         assertEquals(message.log() + "2026-11-28T16:00:00Z hawaii.edu accepted\n", stored.log());
         assertEquals(new Message(message.version(), message.destination(), message.source(), stored.log(),
                 message.body(), message.attachments()), stored);
+        assertArrayEquals(stored.encode(), message.withLogLine("2026-11-28T16:00:00Z hawaii.edu accepted"),
+                "the instance method gives the static one's bytes");
+    }
+
+    @Property(tries = 300)
+    void hashIsOfTheWireForm(@ForAll("messages") Message message) {
+        assertArrayEquals(Blake2b.hash512(message.encode()), message.hash512());
     }
 
     @Property(tries = 2000)

@@ -18,7 +18,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.client.ProofOfWork;
-import org.cmtp.crypto.Blake2b;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
 import org.cmtp.protocol.ProtocolException;
@@ -206,7 +205,7 @@ final class CmtpSession implements Work {
     private Reply mail(Command.Mail mail) throws IOException {
         int difficulty = spec.effectiveProofOfWorkDifficulty();
         if (difficulty > 0 && !ProofOfWork.satisfies(mail.rawMessage(), mail.proofOfWork(), difficulty)) {
-            return ask(listener -> listener.status(StatusWord.DELIVERYFAILURE, Blake2b.hash512(mail.rawMessage())));
+            return ask(listener -> listener.status(StatusWord.DELIVERYFAILURE, mail.message().hash512()));
         }
         MailOutcome outcome = ask(listener -> listener.mail(mail, client));
         outcome.localDelivery().ifPresent(this::announce);
