@@ -31,7 +31,7 @@ final class Arguments {
                 "text-file", Kind.VALUE, "attach", Kind.LIST, "cc", Kind.LIST, "reply-to", Kind.VALUE));
         commands.put("open", Map.of("keys", Kind.VALUE));
         commands.put("bench", Map.of("connections", Kind.VALUE, "messages", Kind.VALUE, "size", Kind.VALUE,
-                "to", Kind.VALUE, "per-connection", Kind.VALUE, "keyrequest", Kind.FLAG));
+                "to", Kind.VALUE, "per-connection", Kind.VALUE, "keyrequest", Kind.FLAG, "warm-up", Kind.VALUE));
         return commands;
     }
 

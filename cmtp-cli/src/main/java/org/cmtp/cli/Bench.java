@@ -17,6 +17,7 @@ import org.cmtp.client.CmtpClientException;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.ProofOfWork;
+import org.cmtp.crypto.Blake2b;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.message.PlaintextBody;
@@ -90,9 +91,12 @@ final class Bench {
      *                      (0: one connection for the whole run). With a limit, the latency of
      *                      the first operation on each connection includes the connect and the
      *                      greeting, as for a client that opens a connection per message.
+     * @param warmUp        operations done first, the same way but neither timed nor counted, so
+     *                      that the measurement sees this JVM's compiled code and not its
+     *                      interpreter (the server may still have to be warmed up separately)
      */
     static Result run(ServerAddress server, Duration timeout, byte[] pinnedKey, int connections, int messages,
-                      int size, MailAddress to, Mode mode, int perConnection, PrintStream err)
+                      int size, MailAddress to, Mode mode, int perConnection, int warmUp, PrintStream err)
             throws FailureException, InterruptedException {
         byte[] serverKey;
         Optional<byte[]> recipientKey;
@@ -109,71 +113,100 @@ final class Bench {
             }
             err.println("cmtp: bench: no key for " + to + "; sending unsealed (version 0) messages");
         }
-        int actualSize = mode == Mode.MAIL ? message(to, recipientKey, size).length : 0;
-        AtomicInteger next = new AtomicInteger();
-        long[] latencies = new long[messages];
-        AtomicInteger done = new AtomicInteger();
-        int[][] statusCounts = new int[connections][StatusWord.values().length];
-        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        List<Thread> workers = new ArrayList<>();
-        int limit = perConnection > 0 ? perConnection : Integer.MAX_VALUE;
-        long start = System.nanoTime();
-        for (int c = 0; c < connections; c++) {
-            int worker = c;
-            Thread thread = new Thread(() -> {
-                try {
-                    byte[] raw = mode == Mode.MAIL ? message(to, recipientKey, size) : null;
-                    byte[] pow = null;
-                    int i = next.getAndIncrement();
-                    while (i < messages) {
-                        long connecting = System.nanoTime();
-                        try (CmtpClient client = CmtpClient.connect(server.resolve(), timeout, timeout)) {
-                            if (!Arrays.equals(serverKey, client.serverKey())) {
-                                throw new FailureException(client.server() + ": the server key changed during the bench");
-                            }
-                            if (pow == null && raw != null) {
-                                pow = ProofOfWork.find(raw, client.capabilities().proofOfWorkDifficulty());
-                            }
-                            for (int onThis = 0; i < messages && onThis < limit; onThis++) {
-                                long sent = onThis == 0 && limit != Integer.MAX_VALUE ? connecting : System.nanoTime();
-                                StatusWord word;
-                                if (mode == Mode.MAIL) {
-                                    word = client.mail(raw, pow, serverKey).word();
-                                } else {
-                                    word = client.keyRequest(to, serverKey).isPresent() ? StatusWord.SUCCESS
-                                            : StatusWord.KEYNOTAVAILABLE;
-                                }
-                                latencies[done.getAndIncrement()] = System.nanoTime() - sent;
-                                statusCounts[worker][word.ordinal()]++;
-                                i = next.getAndIncrement();
-                            }
-                            client.quit();
-                        }
+        Load load = new Load(server, timeout, serverKey, recipientKey, to, size, mode, perConnection);
+        if (warmUp > 0) {
+            Result warm = load.run(connections, warmUp);
+            if (!warm.errors().isEmpty()) {
+                warm.errors().forEach(error -> err.println("cmtp: bench: warm-up: " + error));
+                throw new FailureException("the warm-up failed: " + warm.errors().get(0));
+            }
+        }
+        Result result = load.run(connections, messages);
+        for (String error : result.errors()) {
+            err.println("cmtp: bench: " + error);
+        }
+        return result;
+    }
+
+    /** The operations of one bench, which can be run more than once (warm-up, then measurement). */
+    private record Load(ServerAddress server, Duration timeout, byte[] serverKey, Optional<byte[]> recipientKey,
+                        MailAddress to, int size, Mode mode, int perConnection) {
+
+        Result run(int connections, int messages) throws InterruptedException {
+            int actualSize = mode == Mode.MAIL ? message(to, recipientKey, size).length : 0;
+            AtomicInteger next = new AtomicInteger();
+            long[] latencies = new long[messages];
+            AtomicInteger done = new AtomicInteger();
+            int[][] statusCounts = new int[connections][StatusWord.values().length];
+            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+            List<Thread> workers = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int c = 0; c < connections; c++) {
+                int worker = c;
+                Thread thread = new Thread(() -> {
+                    try {
+                        connection(messages, next, latencies, done, statusCounts[worker]);
+                    } catch (CmtpClientException | FailureException | RuntimeException e) {
+                        errors.add(e.getMessage());
                     }
-                } catch (CmtpClientException | FailureException | RuntimeException e) {
-                    errors.add(e.getMessage());
+                }, "cmtp-bench-" + c);
+                workers.add(thread);
+                thread.start();
+            }
+            for (Thread thread : workers) {
+                thread.join();
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            Map<StatusWord, Integer> statuses = new EnumMap<>(StatusWord.class);
+            for (int[] counts : statusCounts) {
+                for (StatusWord word : StatusWord.values()) {
+                    if (counts[word.ordinal()] > 0) {
+                        statuses.merge(word, counts[word.ordinal()], Integer::sum);
+                    }
                 }
-            }, "cmtp-bench-" + c);
-            workers.add(thread);
-            thread.start();
+            }
+            return new Result(messages, actualSize, connections, elapsed, Arrays.copyOf(latencies, done.get()),
+                    statuses, List.copyOf(errors));
         }
-        for (Thread thread : workers) {
-            thread.join();
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Map<StatusWord, Integer> statuses = new EnumMap<>(StatusWord.class);
-        for (int[] counts : statusCounts) {
-            for (StatusWord word : StatusWord.values()) {
-                if (counts[word.ordinal()] > 0) {
-                    statuses.merge(word, counts[word.ordinal()], Integer::sum);
+
+        /**
+         * One worker: takes operation numbers until there are none left. Its message is built,
+         * hashed and given its proof of work once: it sends the same bytes every time, as
+         * smtp-source does, so the client's own work does not crowd out the server's.
+         */
+        private void connection(int messages, AtomicInteger next, long[] latencies, AtomicInteger done,
+                                int[] statusCounts) throws CmtpClientException, FailureException {
+            byte[] raw = mode == Mode.MAIL ? message(to, recipientKey, size) : null;
+            byte[] hash = raw == null ? null : Blake2b.hash512(raw);
+            byte[] pow = null;
+            int limit = perConnection > 0 ? perConnection : Integer.MAX_VALUE;
+            int i = next.getAndIncrement();
+            while (i < messages) {
+                long connecting = System.nanoTime();
+                try (CmtpClient client = CmtpClient.connect(server.resolve(), timeout, timeout)) {
+                    if (!Arrays.equals(serverKey, client.serverKey())) {
+                        throw new FailureException(client.server() + ": the server key changed during the bench");
+                    }
+                    if (pow == null && raw != null) {
+                        pow = ProofOfWork.find(raw, client.capabilities().proofOfWorkDifficulty());
+                    }
+                    for (int onThis = 0; i < messages && onThis < limit; onThis++) {
+                        long sent = onThis == 0 && limit != Integer.MAX_VALUE ? connecting : System.nanoTime();
+                        StatusWord word;
+                        if (mode == Mode.MAIL) {
+                            word = client.mail(raw, hash, pow, serverKey).word();
+                        } else {
+                            word = client.keyRequest(to, serverKey).isPresent() ? StatusWord.SUCCESS
+                                    : StatusWord.KEYNOTAVAILABLE;
+                        }
+                        latencies[done.getAndIncrement()] = System.nanoTime() - sent;
+                        statusCounts[word.ordinal()]++;
+                        i = next.getAndIncrement();
+                    }
+                    client.quit();
                 }
             }
         }
-        for (String error : errors) {
-            err.println("cmtp: bench: " + error);
-        }
-        return new Result(messages, actualSize, connections, elapsed, Arrays.copyOf(latencies, done.get()), statuses,
-                List.copyOf(errors));
     }
 
     /** A message of {@code size} bytes (or the smallest possible, if that is more) to {@code to}. */

@@ -60,12 +60,13 @@ final class Cli {
                                                    seal and send; one line per receipt
               open --keys FILE MESSAGE_FILE        decrypt a stored message and print it
               bench [--connections N] [--messages M] [--size BYTES] [--to ACCOUNT@DOMAIN]
-                    [--per-connection K] [--keyrequest]
+                    [--per-connection K] [--keyrequest] [--warm-up W]
                                                    send M messages of BYTES over N connections;
                                                    print messages/s, MB/s and latency percentiles.
                                                    --per-connection: K messages, then a new
                                                    connection (default: one for all);
-                                                   --keyrequest: M KEYREQUESTs for --to instead
+                                                   --keyrequest: M KEYREQUESTs for --to instead;
+                                                   --warm-up: W more first, not measured
 
             --server defaults to 127.0.0.1:9001, --timeout to 30 seconds. The server's key is
             trusted as presented unless --server-key pins it. Exit codes: 0 ok, 1 usage, 2 failure.
@@ -354,9 +355,10 @@ final class Cli {
         int size = arguments.integer("size", 1024, 1, 25 * 1024 * 1024);
         int perConnection = arguments.integer("per-connection", 0, 0, 10_000_000);
         Bench.Mode mode = arguments.flag("keyrequest") ? Bench.Mode.KEYREQUEST : Bench.Mode.MAIL;
+        int warmUp = arguments.integer("warm-up", 0, 0, 10_000_000);
         MailAddress to = address("--to", arguments.value("to").orElse("bench@localhost"));
         Bench.Result result = Bench.run(context.server(), context.timeout(), context.pinnedKey(), connections,
-                messages, size, to, mode, perConnection, err);
+                messages, size, to, mode, perConnection, warmUp, err);
         out.println(result.summary());
         return result.errors().isEmpty() && result.latenciesNanos().length == messages ? OK : FAILURE;
     }

@@ -198,9 +198,11 @@ class ClientIT {
 
     @Test
     void benchPrintsItsSummary() throws Exception {
+        int before = messages("carol").size();
         Run bench = cli(Map.of(), "bench", "--connections", "2", "--messages", "20", "--size", "2048",
-                "--to", "carol@" + DOMAIN);
+                "--warm-up", "6", "--to", "carol@" + DOMAIN);
         assertEquals(0, bench.exit(), bench.toString());
+        assertEquals(before + 26, messages("carol").size(), "the warm-up's messages are sent, the summary counts the rest");
         Matcher summary = Pattern.compile("bench: 20 messages of (\\d+) bytes over 2 connections in [\\d.]+ s: "
                 + "[\\d.]+ messages/s, [\\d.]+ MB/s, latency p50 [\\d.]+ ms, p90 [\\d.]+ ms, p99 [\\d.]+ ms, SUCCESS 20\n")
                 .matcher(bench.out());

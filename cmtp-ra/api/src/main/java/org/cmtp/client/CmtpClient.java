@@ -250,9 +250,22 @@ public final class CmtpClient implements AutoCloseable {
      * @throws ReceiptInvalidException if the status is not signed by {@code serverKey} over this message
      * @throws MessageTooLargeException if OHAI advertised a smaller {@code SIZE}; nothing was sent
      */
-    public synchronized SignedStatus mail(byte[] rawMessage, byte[] proofOfWork, byte[] serverKey)
-            throws CmtpClientException {
+    public SignedStatus mail(byte[] rawMessage, byte[] proofOfWork, byte[] serverKey) throws CmtpClientException {
         Objects.requireNonNull(rawMessage, "rawMessage");
+        return mail(rawMessage, Blake2b.hash512(rawMessage), proofOfWork, serverKey);
+    }
+
+    /**
+     * As {@link #mail(byte[], byte[], byte[])}, for a sender that sends the same bytes more
+     * than once and has hashed them already: {@code rawMessageHash} must be BLAKE2b-512 of
+     * {@code rawMessage} (a wrong one makes every receipt fail its check, never pass it).
+     */
+    public synchronized SignedStatus mail(byte[] rawMessage, byte[] rawMessageHash, byte[] proofOfWork,
+                                          byte[] serverKey) throws CmtpClientException {
+        Objects.requireNonNull(rawMessage, "rawMessage");
+        if (rawMessageHash.length != Blake2b.MAX_OUTPUT_BYTES) {
+            throw new IllegalArgumentException("the message hash is BLAKE2b-512, 64 bytes, not " + rawMessageHash.length);
+        }
         Objects.requireNonNull(serverKey, "serverKey");
         if (proofOfWork.length != ProofOfWork.BYTES) {
             throw new IllegalArgumentException("the proof-of-work field is 64 bytes, not " + proofOfWork.length);
@@ -263,11 +276,10 @@ public final class CmtpClient implements AutoCloseable {
                 && rawMessage.length > capabilities.maxMessageSize().getAsLong()) {
             throw new MessageTooLargeException(server, rawMessage.length, capabilities.maxMessageSize().getAsLong());
         }
-        byte[] hash = Blake2b.hash512(rawMessage);
         replies.expect(ReplyKind.STATUS);
         busy = true;
         try {
-            return mail(name, rawMessage, proofOfWork, serverKey, hash);
+            return mail(name, rawMessage, proofOfWork, serverKey, rawMessageHash.clone());
         } finally {
             busy = false;
         }
