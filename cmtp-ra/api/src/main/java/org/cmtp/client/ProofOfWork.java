@@ -3,7 +3,7 @@ package org.cmtp.client;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
-import org.bouncycastle.crypto.digests.Blake2bDigest;
+import org.cmtp.crypto.Blake2b;
 
 /**
  * The proof-of-work field a sender appends to MAIL (PROTOCOL.md §6): 64 bytes that make
@@ -43,15 +43,11 @@ public final class ProofOfWork {
         if (difficulty == 0) {
             return field;
         }
-        Blake2bDigest prefix = new Blake2bDigest(512);
-        prefix.update(rawMessage, 0, rawMessage.length);
-        byte[] hash = new byte[BYTES];
+        Blake2b prefix = Blake2b.hash512().update(rawMessage);
         ByteBuffer counter = ByteBuffer.wrap(field);
         for (long attempt = 0; ; attempt++) {
             counter.putLong(BYTES - 8, attempt);
-            Blake2bDigest digest = new Blake2bDigest(prefix);
-            digest.update(field, 0, BYTES);
-            digest.doFinal(hash, 0);
+            byte[] hash = prefix.copy().update(field).finish();
             if (leadingZeroBits(hash) >= difficulty) {
                 return field;
             }
@@ -63,11 +59,7 @@ public final class ProofOfWork {
 
     /** @return whether {@code field} is a proof of work of {@code difficulty} for {@code rawMessage} */
     public static boolean satisfies(byte[] rawMessage, byte[] field, int difficulty) {
-        Blake2bDigest digest = new Blake2bDigest(512);
-        digest.update(rawMessage, 0, rawMessage.length);
-        digest.update(field, 0, field.length);
-        byte[] hash = new byte[BYTES];
-        digest.doFinal(hash, 0);
+        byte[] hash = Blake2b.hash512().update(rawMessage).update(field).finish();
         return leadingZeroBits(hash) >= difficulty;
     }
 

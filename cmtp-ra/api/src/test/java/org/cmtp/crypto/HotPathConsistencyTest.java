@@ -3,6 +3,7 @@ package org.cmtp.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.macs.Poly1305;
@@ -20,6 +21,7 @@ class HotPathConsistencyTest {
 
     private static final int[] SIZES = {0, 1, 31, 32, 33, 64, 100, 1024, 1500};
     private static final int ROUNDS = 4000;
+    private static final int BLAKE2B_ROUNDS = 20_000;
 
     @Test
     void secretboxStaysEqualToReferenceWhenHot() {
@@ -45,6 +47,31 @@ class HotPathConsistencyTest {
                         "open, round " + round + ", size " + SIZES[i]);
                 assertArrayEquals(messages[i], opened, "open, round " + round + ", size " + SIZES[i]);
             }
+        }
+    }
+
+    /**
+     * 20000 BLAKE2b hashes of random sizes and output lengths, half of them through a
+     * {@link Blake2b#copy()}, each against BouncyCastle: long enough for C2 to compile
+     * our compression function and the update path.
+     */
+    @Test
+    void blake2bStaysEqualToReferenceWhenHot() {
+        Random random = new Random(2);
+        byte[] data = Blake2bCompatibilityTest.randomBytes(random, 3000);
+        for (int round = 0; round < BLAKE2B_ROUNDS; round++) {
+            int length = random.nextInt(data.length + 1);
+            int outputLength = 1 + random.nextInt(64);
+            byte[] message = Arrays.copyOf(data, length);
+            Blake2b hash = Blake2b.withOutputLength(outputLength);
+            if (round % 2 == 0) {
+                hash.update(data, 0, length);
+            } else {
+                int split = random.nextInt(length + 1);
+                hash = hash.update(data, 0, split).copy().update(data, split, length - split);
+            }
+            assertArrayEquals(Blake2bCompatibilityTest.bouncyCastle(outputLength, message), hash.finish(),
+                    "round " + round + ", " + length + " bytes, output " + outputLength);
         }
     }
 

@@ -142,6 +142,7 @@ class InputValidationTest {
         hash.update(new byte[3]).finish();
         assertThrows(IllegalStateException.class, () -> hash.update(new byte[1]));
         assertThrows(IllegalStateException.class, hash::finish);
+        assertThrows(IllegalStateException.class, hash::copy);
     }
 
     private static void assertLengthError(String message, org.junit.jupiter.api.function.Executable call) {
