@@ -75,6 +75,10 @@ class SchemaMigrationsTest {
                 assertEquals(0, count(s, "SELECT SEQ_COUNT FROM SEQUENCE WHERE SEQ_NAME = 'SEQ_GEN_TABLE'"));
             }
 
+            if (vendor.equals("postgresql")) {
+                assertSealedContentIsNotCompressed(c);
+            }
+
             assertEquals(List.of(), SchemaMigrations.migrate(c), "second run is a no-op");
             try (Statement s = c.createStatement()) {
                 assertEquals(1, count(s, "SELECT COUNT(*) FROM CMTP_ADMIN_CREDENTIAL WHERE PASSWORD_HASH = 'kept'"));
@@ -241,9 +245,10 @@ class SchemaMigrationsTest {
             insert(c, "INSERT INTO CMTP_ADMIN_CREDENTIAL (ID, CHANGED, PASSWORD_HASH) VALUES (1, ?, 'hash')",
                     serialised(Instant.parse("2026-11-28T21:00:00Z")));
 
-            assertEquals(List.of(2), SchemaMigrations.migrate(c));
+            assertEquals(List.of(2), SchemaMigrations.migrate(c, 3));
             assertTimes(c, "SELECT CHANGED FROM CMTP_ADMIN_CREDENTIAL", Instant.parse("2026-11-28T21:00:00Z"));
             assertTimestampColumns(c);
+            assertEquals(ALL.stream().filter(v -> v > 3).toList(), SchemaMigrations.migrate(c), "then the later ones");
             assertEquals(List.of(), SchemaMigrations.migrate(c));
         }
     }
@@ -255,6 +260,20 @@ class SchemaMigrationsTest {
             out.writeObject(instant);
         }
         return bytes.toByteArray();
+    }
+
+    /** V4: bodies are sealed (incompressible), so PostgreSQL must not try pglz on each one. */
+    private static void assertSealedContentIsNotCompressed(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT attrelid::regclass::text, attstorage FROM pg_attribute"
+                     + " WHERE attname = 'content' AND attrelid IN ('cmtp_message'::regclass,"
+                     + " 'cmtp_relay_queue'::regclass) ORDER BY 1")) {
+            List<String> storage = new ArrayList<>();
+            while (rs.next()) {
+                storage.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+            assertEquals(List.of("cmtp_message=e", "cmtp_relay_queue=e"), storage, "EXTERNAL: out of line, uncompressed");
+        }
     }
 
     private static void insert(Connection c, String sql, Object... values) throws SQLException {

@@ -1,0 +1,2 @@
+-- V4: nothing to do on H2, which does not compress column values unless asked to.
+-- (On PostgreSQL this version turns off the compression attempt on message bodies.)
