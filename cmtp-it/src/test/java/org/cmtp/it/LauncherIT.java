@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,7 @@ import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.sodium.Libsodium;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +95,53 @@ class LauncherIT {
             }
         } finally {
             restarted.close();
+        }
+    }
+
+    /**
+     * "SUCCESS only once the message is durably stored" means on the disk, not in the
+     * operating system's cache: H2 never calls fsync on commit, so the server must (see
+     * CommitsToDisk). Watched from outside with strace: the database file is fsynced after
+     * the MAIL is sent and before its receipt arrives. (On PostgreSQL the database itself
+     * fsyncs its log at every commit.)
+     */
+    @Test
+    void aReceiptIsSignedOnlyOnceTheMessageIsOnTheDisk() throws Exception {
+        Path strace = Path.of("/usr/bin/strace");
+        Assumptions.assumeTrue(Files.isExecutable(strace), "strace is not installed (.ci/run installs it)");
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19924, 18924,
+                LaunchedServer.freshDataDir("launcher-fsync"), "disk.test", "pw-disk")) {
+            server.start();
+            Assumptions.assumeFalse(server.onPostgres(), "PostgreSQL makes its commits durable itself");
+            AdminClient admin = new AdminClient(server.http(), "admin", "pw-disk");
+            byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+            admin.createAccount("dora", "dora's password");
+            MailBytes mail = MailBytes.to("dora", "disk.test").body(new byte[300]);
+            Path trace = Files.createTempFile("cmtp-fsync", ".strace");
+            Process tracer = new ProcessBuilder(strace.toString(), "-f", "-ttt", "-y", "-e", "trace=fsync,fdatasync",
+                    "-o", trace.toString(), "-p", Long.toString(server.pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (RawCmtpConnection cmtp = server.connect()) {
+                cmtp.readText();
+                Thread.sleep(3000); // strace attaches to each of the JVM's few hundred threads
+                double sent = System.currentTimeMillis() / 1000.0;
+                Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                        serverKey);
+                double received = System.currentTimeMillis() / 1000.0;
+                Thread.sleep(500);
+                tracer.destroy();
+                tracer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                List<Double> databaseSyncs = Files.readAllLines(trace).stream()
+                        .filter(line -> line.contains("cmtp.mv.db>") && line.contains(" = 0"))
+                        .map(line -> Double.parseDouble(line.trim().split("\\s+")[1]))
+                        .toList();
+                assertTrue(databaseSyncs.stream().anyMatch(at -> at >= sent - 0.01 && at <= received + 0.01),
+                        "an fsync of the database file between the MAIL (" + sent + ") and its receipt (" + received
+                                + "): " + databaseSyncs);
+            } finally {
+                tracer.destroyForcibly();
+                Files.deleteIfExists(trace);
+            }
         }
     }
 

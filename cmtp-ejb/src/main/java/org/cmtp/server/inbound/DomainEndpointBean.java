@@ -37,6 +37,7 @@ import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
+import org.cmtp.server.persistence.CommitsToDisk;
 
 /**
  * The domain's side of the CMTP listener: answers KEYREQUEST, LOGIN and MAIL from the
@@ -67,6 +68,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private MailboxWriter mailbox;
     @EJB
     private RelayQueue relayQueue;
+    @Inject
+    private CommitsToDisk disk;
     @Inject
     private KeyDirectory keys;
     @Inject
@@ -169,6 +172,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
             byte[] stored = message.withLogLine(logLine(now, client));
             relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
                     message.destination().domain(), now, message.source().isServer()));
+            disk.force();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
                     + "; answering FAILURE so that the sender keeps it", e);

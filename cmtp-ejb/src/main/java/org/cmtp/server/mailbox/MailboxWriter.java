@@ -2,6 +2,7 @@ package org.cmtp.server.mailbox;
 
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,12 +10,14 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.cmtp.server.persistence.CommitsToDisk;
+
 /**
  * Group commit for incoming mail: the connections that are storing a message at the same
  * time share one transaction, so the database makes one commit (one log flush) for all of
  * them instead of one each. Every caller still returns only after the transaction holding
- * its message has committed, so a receipt is never signed for a message that is not
- * durable.
+ * its message has committed and is on the disk ({@link CommitsToDisk}), so a receipt is
+ * never signed for a message that is not durable.
  *
  * <p>No thread of its own and no waiting for company: the first caller that finds no
  * commit in progress becomes the leader and commits whatever is queued at that moment
@@ -33,6 +36,8 @@ public class MailboxWriter {
 
     @EJB
     private Mailbox mailbox;
+    @Inject
+    private CommitsToDisk disk;
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
@@ -129,6 +134,18 @@ public class MailboxWriter {
                 }
             }
         }
+        forceToDisk(batch);
         batch.forEach(p -> p.done = true);
+    }
+
+    /** One fsync for the whole group, after its commit(s) and before any of its receipts. */
+    private void forceToDisk(List<Pending> batch) {
+        try {
+            disk.force();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.SEVERE, "CMTP " + batch.size() + " stored message(s) may not be on the disk;"
+                    + " answering FAILURE so that their senders keep them", e);
+            batch.stream().filter(p -> p.failure == null).forEach(p -> p.failure = e);
+        }
     }
 }
