@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
+import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.sodium.Libsodium;
@@ -109,10 +110,10 @@ class LauncherIT {
     void aReceiptIsSignedOnlyOnceTheMessageIsOnTheDisk() throws Exception {
         Path strace = Path.of("/usr/bin/strace");
         Assumptions.assumeTrue(Files.isExecutable(strace), "strace is not installed (.ci/run installs it)");
+        Assumptions.assumeFalse(PostgresDatabases.enabled(), "PostgreSQL makes its commits durable itself");
         try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19924, 18924,
                 LaunchedServer.freshDataDir("launcher-fsync"), "disk.test", "pw-disk")) {
             server.start();
-            Assumptions.assumeFalse(server.onPostgres(), "PostgreSQL makes its commits durable itself");
             AdminClient admin = new AdminClient(server.http(), "admin", "pw-disk");
             byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
             admin.createAccount("dora", "dora's password");

@@ -138,11 +138,6 @@ public final class LaunchedServer implements AutoCloseable {
         return process.pid();
     }
 
-    /** Whether this server runs on PostgreSQL (the PostgreSQL pass, or set explicitly) rather than H2. */
-    public boolean onPostgres() {
-        return environment.containsKey("CMTP_DB_URL");
-    }
-
     /** {@code kill -9}: the JVM gets no chance to flush or close anything. */
     public void kill() throws InterruptedException {
         process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
