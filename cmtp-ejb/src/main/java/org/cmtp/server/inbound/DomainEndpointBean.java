@@ -130,8 +130,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
     }
 
     private MailOutcome handleMail(Command.Mail mail, ClientInfo client) {
-        byte[] receiptHash = mail.message().hash512();
         Message message = mail.message();
+        byte[] receiptHash = message.hash512();
         if (!configuration.isLocalDomain(message.destination().domain())) {
             // queued for another domain: a reply only, never handed to local applications
             return MailOutcome.reply(relay(mail, client, receiptHash));
