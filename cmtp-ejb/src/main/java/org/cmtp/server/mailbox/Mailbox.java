@@ -3,6 +3,7 @@ package org.cmtp.server.mailbox;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
@@ -22,6 +23,8 @@ public class Mailbox {
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
+    @Inject
+    private BodyFiles bodyFiles;
 
     /** Stores and commits the message; returns its id. */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -66,21 +69,32 @@ public class Mailbox {
                 .getResultList();
     }
 
-    /** Deletes one message of {@code account}; false if it has no such message. */
+    /** Deletes one message of {@code account} (its body file once the deletion has committed); false if it has no such message. */
     public boolean delete(Account account, long id) {
-        return em.createQuery("DELETE FROM StoredMessage m WHERE m.id = :id AND m.account = :account")
+        List<String> bodyFile = em.createQuery(
+                "SELECT m.bodyFile FROM StoredMessage m WHERE m.id = :id AND m.account = :account AND m.bodyFile IS NOT NULL",
+                String.class)
+                .setParameter("id", id)
+                .setParameter("account", account)
+                .getResultList();
+        boolean deleted = em.createQuery("DELETE FROM StoredMessage m WHERE m.id = :id AND m.account = :account")
                 .setParameter("id", id)
                 .setParameter("account", account)
                 .executeUpdate() == 1;
+        if (deleted) {
+            bodyFiles.deleteAfterCommit(bodyFile);
+        }
+        return deleted;
     }
 
-    /** The exact stored bytes of one message of {@code account}. */
+    /** The exact stored bytes of one message of {@code account}, from its row or its body file. */
     public Optional<byte[]> content(Account account, long id) {
-        return em.createQuery("SELECT m.content FROM StoredMessage m WHERE m.id = :id AND m.account = :account",
-                byte[].class)
+        return em.createQuery("SELECT m.content, m.bodyFile FROM StoredMessage m WHERE m.id = :id AND m.account = :account",
+                Object[].class)
                 .setParameter("id", id)
                 .setParameter("account", account)
                 .getResultStream()
-                .findFirst();
+                .findFirst()
+                .map(row -> row[1] != null ? bodyFiles.read((String) row[1]) : (byte[]) row[0]);
     }
 }

@@ -25,6 +25,10 @@ import org.cmtp.server.persistence.CommitsToDisk;
  * are taken by the next leader. Alone, a caller commits at once, as before. If a shared
  * transaction fails, each of its messages is retried in a transaction of its own, so
  * one bad message cannot fail the others.
+ *
+ * <p>A large body does not go through the shared transaction at all: its caller writes it
+ * to a file of its own first ({@link BodyFiles}, ADR 0019), in parallel with the others,
+ * and the group commits only the row that names the file.
  */
 @ApplicationScoped
 public class MailboxWriter {
@@ -38,6 +42,8 @@ public class MailboxWriter {
     private Mailbox mailbox;
     @Inject
     private CommitsToDisk disk;
+    @Inject
+    private BodyFiles bodyFiles;
 
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
@@ -46,6 +52,8 @@ public class MailboxWriter {
     private static final class Pending {
         final StoredMessage message;
         long id;
+        /** Its row is committed (it may still fail if the commit cannot be forced to disk). */
+        boolean committed;
         RuntimeException failure;
         boolean done;
 
@@ -54,9 +62,30 @@ public class MailboxWriter {
         }
     }
 
-    /** Stores and commits the message (with others arriving at the same time); returns its id. */
+    /**
+     * Stores and commits the message (with others arriving at the same time); returns its
+     * id. A large body is first written to its own file by this caller's thread
+     * ({@link BodyFiles}), in parallel with the other connections; the shared commit then
+     * carries only its row.
+     */
     public long store(StoredMessage message) {
+        String bodyFile = null;
+        if (bodyFiles.takes(message.getSize())) {
+            bodyFile = bodyFiles.write(message.getContent());
+            message.keepBodyIn(bodyFile);
+        }
         Pending mine = new Pending(message);
+        try {
+            return commitWithOthers(mine);
+        } catch (RuntimeException e) {
+            if (bodyFile != null && !mine.committed) {
+                bodyFiles.delete(bodyFile);
+            }
+            throw e;
+        }
+    }
+
+    private long commitWithOthers(Pending mine) {
         boolean interrupted = false;
         try {
             synchronized (lock) {
@@ -118,6 +147,7 @@ public class MailboxWriter {
             List<Long> ids = mailbox.storeAll(batch.stream().map(p -> p.message).toList());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).id = ids.get(i);
+                batch.get(i).committed = true;
             }
         } catch (RuntimeException shared) {
             if (batch.size() == 1) {
@@ -128,6 +158,7 @@ public class MailboxWriter {
                 for (Pending pending : batch) {
                     try {
                         pending.id = mailbox.store(pending.message.copy());
+                        pending.committed = true;
                     } catch (RuntimeException e) {
                         pending.failure = e;
                     }

@@ -35,11 +35,18 @@ public class StoredMessage {
     @JoinColumn(name = "ACCOUNT_ID", nullable = false)
     private Account account;
 
-    /** Loaded only for raw download: listing a mailbox must not read every body. */
+    /**
+     * Loaded only for raw download: listing a mailbox must not read every body. Null when
+     * the body is in a file of its own ({@link #bodyFile}).
+     */
     @Lob
     @Basic(fetch = FetchType.LAZY)
-    @Column(name = "CONTENT", nullable = false)
+    @Column(name = "CONTENT")
     private byte[] content;
+
+    /** The body's file relative to the body directory ({@link BodyFiles}), or null when the body is in the row. */
+    @Column(name = "BODY_FILE", length = 80)
+    private String bodyFile;
 
     @Column(name = "SENDER", nullable = false, length = 520)
     private String sender;
@@ -72,7 +79,20 @@ public class StoredMessage {
 
     /** A new, not yet persisted message with the same contents (for a retry after a rolled-back transaction). */
     StoredMessage copy() {
-        return new StoredMessage(account, content, sender, received, clientAddress, receiptHash);
+        StoredMessage copy = new StoredMessage(account, new byte[0], sender, received, clientAddress, receiptHash);
+        copy.content = content;
+        copy.size = size;
+        copy.bodyFile = bodyFile;
+        return copy;
+    }
+
+    /**
+     * The body is kept in {@code file} (already written and on the disk): the row carries
+     * only its name. The bytes stay with the caller, who still holds them.
+     */
+    void keepBodyIn(String file) {
+        this.bodyFile = file;
+        this.content = null;
     }
 
     /** Points the message at the account as managed by the storing transaction (the caller's copy may be a shared read-only one). */
@@ -88,8 +108,13 @@ public class StoredMessage {
         return account;
     }
 
+    /** The body when it is kept in the row; null when it is in {@link #getBodyFile()}. */
     public byte[] getContent() {
         return content;
+    }
+
+    public String getBodyFile() {
+        return bodyFile;
     }
 
     public String getSender() {
