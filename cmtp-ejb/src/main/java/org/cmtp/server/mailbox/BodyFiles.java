@@ -10,6 +10,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ public class BodyFiles {
 
     /** The directory, or null when every body stays in the database. */
     private Path directory;
+    /** Direct I/O into it, or null where its file system does not take it. */
+    private DirectWrites direct;
 
     @Resource
     private TransactionSynchronizationRegistry transactions;
@@ -62,7 +65,12 @@ public class BodyFiles {
 
     /** Body files in {@code directory} (made if missing), outside a container (tests). */
     BodyFiles(Path directory) {
-        open(directory);
+        this(directory, true);
+    }
+
+    /** As above; {@code tryDirectIo} false writes through the page cache, as where direct I/O is refused. */
+    BodyFiles(Path directory, boolean tryDirectIo) {
+        open(directory, tryDirectIo);
     }
 
     @PostConstruct
@@ -72,11 +80,11 @@ public class BodyFiles {
         if (configured.isEmpty()) {
             LOG.info("CMTP message bodies are stored in the database (cmtp.body-dir is not set)");
         } else {
-            open(Path.of(configured));
+            open(Path.of(configured), true);
         }
     }
 
-    private void open(Path configured) {
+    private void open(Path configured, boolean tryDirectIo) {
         Path dir = configured.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -93,7 +101,9 @@ public class BodyFiles {
                     + " (cmtp.body-dir, CMTP_BODY_DIR) is not writable by this server");
         }
         directory = dir;
-        LOG.info(() -> "CMTP message bodies of " + MIN_BYTES / 1024 + " KiB and more are stored as files in " + dir);
+        direct = tryDirectIo ? DirectWrites.probe(dir) : null;
+        LOG.info(() -> "CMTP message bodies of " + MIN_BYTES / 1024 + " KiB and more are stored as files in " + dir
+                + (direct != null ? ", written with direct I/O" : " (its file system takes no direct I/O: written through the page cache)"));
     }
 
     /** Whether a body of {@code size} bytes is to be kept in a file. */
@@ -120,23 +130,29 @@ public class BodyFiles {
         String hex = HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
         String name = hex.substring(0, 2) + "/" + hex;
         Path file = directory.resolve(name);
-        boolean created = false;
         try {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                created = true;
-                ByteBuffer bytes = ByteBuffer.wrap(content);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
+            if (direct != null) {
+                direct.write(file, content, true);
+            } else {
+                writeThroughCache(file, content);
             }
             forceDirectory(file.getParent());
             return name;
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException("CMTP a new body file's random name is taken: " + file, e);
         } catch (IOException e) {
-            if (created) {
-                delete(name);
-            }
+            delete(name);
             throw new IllegalStateException("CMTP could not store a message body in " + file + ": " + e, e);
+        }
+    }
+
+    private static void writeThroughCache(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
         }
     }
 

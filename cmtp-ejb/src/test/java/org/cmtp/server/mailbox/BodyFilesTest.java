@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,31 @@ class BodyFilesTest {
         try (Stream<Path> shards = Files.list(dir.resolve("bodies"))) {
             assertEquals(256, shards.count(), "the 256 subdirectories are made at start");
         }
+    }
+
+    @Test
+    void directWritesLeaveExactlyTheBodyWhateverItsLength() throws Exception {
+        DirectWrites direct = DirectWrites.probe(dir);
+        Assumptions.assumeTrue(direct != null, "the temporary directory's file system takes direct I/O");
+        Random random = new Random(5);
+        for (int length : new int[] {1, 4095, 4096, 4097, DirectWrites.CHUNK, 2 * DirectWrites.CHUNK + 513}) {
+            byte[] body = new byte[length];
+            random.nextBytes(body);
+            Path file = dir.resolve("direct-" + length);
+            direct.write(file, body, true);
+            assertArrayEquals(body, Files.readAllBytes(file), length + " bytes");
+        }
+    }
+
+    /** The path taken where the file system refuses direct I/O (this machine's, tmpfs included, take it). */
+    @Test
+    void withoutDirectIoBodiesGoThroughThePageCacheAlike() throws Exception {
+        BodyFiles files = new BodyFiles(dir, false);
+        byte[] body = new byte[BodyFiles.MIN_BYTES + 3];
+        new Random(9).nextBytes(body);
+        String name = files.write(body);
+        assertArrayEquals(body, Files.readAllBytes(dir.resolve(name)));
+        assertArrayEquals(body, files.read(name));
     }
 
     @Test
