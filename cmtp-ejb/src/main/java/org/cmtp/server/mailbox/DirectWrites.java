@@ -21,12 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Direct I/O wants the buffer's address, the length and the file position aligned to
  * the disk's block size: each chunk is copied into an aligned buffer, the last one padded
  * with zeros, and the file cut back to the body's length before it is forced to disk.
- * Buffers of {@link #CHUNK} bytes are kept in a small pool rather than per thread.
+ * Buffers of {@link #CHUNK} bytes are kept in a pool of at most {@link #POOLED} rather than
+ * per thread; under more concurrent writers the extra ones are left to the collector.
  */
 final class DirectWrites {
 
     static final int CHUNK = 1024 * 1024;
-    private static final int POOLED = 16;
+    private static final int POOLED = 32;
 
     private final int align;
     private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
@@ -51,7 +52,8 @@ final class DirectWrites {
             } finally {
                 Files.deleteIfExists(probe);
             }
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | LinkageError e) {
+            // LinkageError: a container that hides the JDK's com.sun.nio.file from applications
             return null;
         }
     }
