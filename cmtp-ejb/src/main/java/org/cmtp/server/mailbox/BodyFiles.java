@@ -44,8 +44,9 @@ public class BodyFiles {
     private static final Logger LOG = Logger.getLogger(BodyFiles.class.getName());
 
     /**
-     * Smaller bodies stay in the row: up to here the group commit stores them faster than a
-     * file and an fsync each (docs/BENCHMARKS.md, fifth round).
+     * Smaller bodies stay in the row, where one group commit's fsync serves many of them. A
+     * judgement between 64 KiB (faster than Postfix through the group commit) and 1 MiB
+     * (where files win clearly, docs/BENCHMARKS.md), not a measured crossover.
      */
     public static final int MIN_BYTES = 256 * 1024;
 
