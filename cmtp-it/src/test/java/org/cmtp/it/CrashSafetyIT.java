@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * exactly once and byte for byte; a message whose answer was cut off by the kill is stored
  * once or not at all, never twice nor in part; nothing else is stored. The relay queue
  * survives too: once the foreign domain's server is up, every queued message with a receipt
- * arrives there exactly once. Bodies of 256 KiB and more are kept as files (ADR 0019) on
+ * arrives there exactly once. Bodies of 128 KiB and more are kept as files (ADR 0019) on
  * either database, so their file-then-row order is pulled the plug on as well.
  *
  * <p>The moment of the kill comes from a seeded random; the seed is printed, and

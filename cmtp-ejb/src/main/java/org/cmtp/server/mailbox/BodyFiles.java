@@ -44,11 +44,11 @@ public class BodyFiles {
     private static final Logger LOG = Logger.getLogger(BodyFiles.class.getName());
 
     /**
-     * Smaller bodies stay in the row, where one group commit's fsync serves many of them. A
-     * judgement between 64 KiB (faster than Postfix through the group commit) and 1 MiB
-     * (where files win clearly, docs/BENCHMARKS.md), not a measured crossover.
+     * Smaller bodies stay in the row, where one group commit's fsync serves many of them:
+     * 64 KiB messages were stored faster in the row, 128 KiB ones faster as files
+     * (docs/BENCHMARKS.md, fifth round).
      */
-    public static final int MIN_BYTES = 256 * 1024;
+    public static final int MIN_BYTES = 128 * 1024;
 
     /** What {@link #write} names a file: shard directory, slash, 32 hex digits. */
     static final Pattern NAME = Pattern.compile("[0-9a-f]{2}/[0-9a-f]{32}");
