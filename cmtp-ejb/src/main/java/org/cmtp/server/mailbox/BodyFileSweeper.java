@@ -31,7 +31,9 @@ import java.util.logging.Logger;
  * Removes body files that no message row names ({@link BodyFiles}): those of a MAIL
  * whose commit never happened because the server died between writing the file and
  * committing the row, and those whose row was deleted just before a crash. Runs shortly
- * after start and then every hour; it never touches a file younger than
+ * after start (orphans come from crashes, so a restart is when to look) and then once a
+ * day, for the orphans of instances sharing the directory and of failed deletes: a sweep
+ * lists every body file, too much work to repeat often. It never touches a file younger than
  * {@link #MIN_AGE} (its row may be about to be committed, by this instance or by another
  * sharing the directory), nor a file whose name {@link BodyFiles} would not have made.
  */
@@ -64,9 +66,9 @@ public class BodyFileSweeper {
         sweep();
     }
 
-    @Schedule(hour = "*", minute = "41", persistent = false)
+    @Schedule(hour = "3", minute = "41", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    void hourly() {
+    void daily() {
         sweep();
     }
 
@@ -100,7 +102,7 @@ public class BodyFileSweeper {
             }
             removed += removeUnnamed(batch);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "CMTP the sweep of the body directory " + dir + " stopped; it runs again within the hour", e);
+            LOG.log(Level.WARNING, "CMTP the sweep of the body directory " + dir + " stopped; it runs again at the next start or daily run", e);
         }
         if (removed > 0) {
             int count = removed;

@@ -174,13 +174,13 @@ public class BodyFiles {
         }
     }
 
-    /** Deletes file {@code name} now; a failure is logged (the sweeper tries again later). */
+    /** Deletes file {@code name} now; a failure is logged ({@link BodyFileSweeper} tries again). */
     public void delete(String name) {
         Path file = resolve(name);
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "CMTP could not delete the body file " + file + "; it is tried again later", e);
+            LOG.log(Level.WARNING, "CMTP could not delete the body file " + file + "; the sweeper tries again (next start or daily)", e);
         }
     }
 
