@@ -135,23 +135,30 @@ final class CmtpSession implements Work {
         if (wanted <= reservedBytes) {
             return true;
         }
+        MessageMemory.Outcome outcome;
         try {
-            if (messageMemory.reserve(wanted - reservedBytes, millisLeftForMessage())) {
-                reservedBytes = wanted;
-                return true;
-            }
+            long began = mailStartedNanos < 0 ? System.nanoTime() : mailStartedNanos;
+            outcome = messageMemory.reserve(this, began, wanted - reservedBytes, millisLeftForMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        LOG.warning(() -> "CMTP closing " + client.remoteHost() + ": its message did not get memory within the message"
-                + " timeout; cmtp.mail-memory (" + (messageMemory.capacityBytes() >> 20) + " MiB) is held by other"
-                + " messages in progress");
+        if (outcome == MessageMemory.Outcome.RESERVED) {
+            reservedBytes = wanted;
+            return true;
+        }
+        String why = outcome == MessageMemory.Outcome.GAVE_WAY
+                ? "its message gave way to older ones: every message in progress was waiting for more memory"
+                : "its message did not get memory within the message timeout";
+        LOG.warning(() -> "CMTP closing " + client.remoteHost() + ": " + why + "; cmtp.mail-memory ("
+                + (messageMemory.capacityBytes() >> 20) + " MiB) is held by other messages in progress");
         return false;
     }
 
     private void releaseMessageMemory() {
-        messageMemory.release(reservedBytes);
+        if (reservedBytes > 0) {
+            messageMemory.release(this);
+        }
         reservedBytes = 0;
         mailBytes = 0;
     }

@@ -55,21 +55,60 @@ class MessageMemoryTest {
     @Test
     void reservationsWaitForRoomAndTimeOut() throws Exception {
         MessageMemory memory = new MessageMemory(1024 * 1024);
-        assertTrue(memory.reserve(768 * 1024, 0));
-        assertFalse(memory.reserve(512 * 1024, 50), "over the budget: not within the wait");
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return memory.reserve(512 * 1024, 5000);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }, threads);
+        Object first = "first";
+        Object second = "second";
+        assertEquals(MessageMemory.Outcome.RESERVED, memory.reserve(first, 1, 768 * 1024, 0));
+        assertEquals(MessageMemory.Outcome.TIMED_OUT, memory.reserve(second, 2, 512 * 1024, 50),
+                "over the budget: not within the wait");
+        CompletableFuture<MessageMemory.Outcome> waiting = reserveLater(memory, second, 2, 512 * 1024, 5000);
         Thread.sleep(100);
         assertFalse(waiting.isDone());
-        memory.release(768 * 1024);
-        assertTrue(waiting.get(5, TimeUnit.SECONDS), "the room given back went to the waiting reservation");
+        memory.release(first);
+        assertEquals(MessageMemory.Outcome.RESERVED, waiting.get(5, TimeUnit.SECONDS),
+                "the room given back went to the waiting reservation");
         assertEquals(512 * 1024, memory.availableBytes());
         assertEquals(1024, MessageMemory.roundUp(1));
+    }
+
+    /**
+     * Three MAILs that began together fill the budget between them and each wants more:
+     * without a way out none would finish before its timeout. The youngest gives way, the
+     * oldest gets the room and goes on, the middle one waits for the oldest to finish.
+     */
+    @Test
+    void whenEveryMessageWaitsTheYoungestGivesWayAndTheOldestGoesOn() throws Exception {
+        MessageMemory memory = new MessageMemory(1024 * 1024);
+        Object oldest = "oldest";
+        Object middle = "middle";
+        Object youngest = "youngest";
+        assertEquals(MessageMemory.Outcome.RESERVED, memory.reserve(oldest, 1, 400 * 1024, 0));
+        assertEquals(MessageMemory.Outcome.RESERVED, memory.reserve(middle, 2, 300 * 1024, 0));
+        assertEquals(MessageMemory.Outcome.RESERVED, memory.reserve(youngest, 3, 300 * 1024, 0));
+
+        CompletableFuture<MessageMemory.Outcome> youngestMore = reserveLater(memory, youngest, 3, 200 * 1024, 10_000);
+        CompletableFuture<MessageMemory.Outcome> middleMore = reserveLater(memory, middle, 2, 200 * 1024, 10_000);
+        Thread.sleep(100);
+        assertFalse(youngestMore.isDone(), "while the oldest is still reading, nobody is stuck: all wait");
+        CompletableFuture<MessageMemory.Outcome> oldestMore = reserveLater(memory, oldest, 1, 200 * 1024, 10_000);
+
+        assertEquals(MessageMemory.Outcome.GAVE_WAY, youngestMore.get(5, TimeUnit.SECONDS));
+        memory.release(youngest); // its connection closes
+        assertEquals(MessageMemory.Outcome.RESERVED, oldestMore.get(5, TimeUnit.SECONDS), "the oldest goes on");
+        Thread.sleep(100);
+        assertFalse(middleMore.isDone(), "the middle one waits while the oldest works");
+        memory.release(oldest); // answered
+        assertEquals(MessageMemory.Outcome.RESERVED, middleMore.get(5, TimeUnit.SECONDS), "then the middle one goes on");
+    }
+
+    private CompletableFuture<MessageMemory.Outcome> reserveLater(MessageMemory memory, Object mail, long began,
+            long bytes, long timeoutMillis) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return memory.reserve(mail, began, bytes, timeoutMillis);
+            } catch (InterruptedException e) {
+                return MessageMemory.Outcome.TIMED_OUT;
+            }
+        }, threads);
     }
 
     @Test
