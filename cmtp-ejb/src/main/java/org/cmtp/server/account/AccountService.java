@@ -1,9 +1,9 @@
 package org.cmtp.server.account;
 
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
@@ -17,7 +17,7 @@ import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.Xzibit;
 import org.cmtp.message.MailAddress;
 import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.server.mailbox.BodyFiles;
+import org.cmtp.server.mailbox.Mailbox;
 
 /**
  * Creates and finds accounts. A new account either gets a key pair made here, locked
@@ -32,8 +32,8 @@ public class AccountService {
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
-    @Inject
-    private BodyFiles bodyFiles;
+    @EJB
+    private Mailbox mailbox;
 
     public Optional<Account> find(String name) {
         return em.createNamedQuery(Account.BY_NAME, Account.class)
@@ -120,13 +120,7 @@ public class AccountService {
      */
     public void delete(String name) {
         Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
-        bodyFiles.deleteAfterCommit(em.createQuery(
-                "SELECT m.bodyFile FROM StoredMessage m WHERE m.account = :account AND m.bodyFile IS NOT NULL", String.class)
-                .setParameter("account", account)
-                .getResultList());
-        int messages = em.createQuery("DELETE FROM StoredMessage m WHERE m.account = :account")
-                .setParameter("account", account)
-                .executeUpdate();
+        int messages = mailbox.deleteAll(account);
         em.remove(account);
         em.flush();
         LOG.info(() -> "CMTP account deleted: " + name + " with " + messages + " message(s)");

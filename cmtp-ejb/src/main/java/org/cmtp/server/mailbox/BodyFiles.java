@@ -133,7 +133,7 @@ public class BodyFiles {
         Path file = directory.resolve(name);
         try {
             if (direct != null) {
-                direct.write(file, content, true);
+                direct.write(file, content);
             } else {
                 writeThroughCache(file, content);
             }

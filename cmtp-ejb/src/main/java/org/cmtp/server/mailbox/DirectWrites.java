@@ -45,9 +45,9 @@ final class DirectWrites {
         try {
             int align = (int) Math.max(4096, Files.getFileStore(dir).getBlockSize());
             DirectWrites writes = new DirectWrites(align);
-            Path probe = Files.createTempFile(dir, ".direct-io-probe", "");
+            Path probe = dir.resolve(".direct-io-probe-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             try {
-                writes.write(probe, new byte[] {'C', 'M', 'T', 'P'}, false);
+                writes.write(probe, new byte[] {'C', 'M', 'T', 'P'});
                 return Files.size(probe) == 4 ? writes : null;
             } finally {
                 Files.deleteIfExists(probe);
@@ -58,11 +58,11 @@ final class DirectWrites {
         }
     }
 
-    /** Writes {@code content} to {@code file} (which must not exist yet if {@code createNew}) and forces it to disk. */
-    void write(Path file, byte[] content, boolean createNew) throws IOException {
+    /** Writes {@code content} to the new file {@code file} and forces it to disk. */
+    void write(Path file, byte[] content) throws IOException {
         ByteBuffer buffer = take();
-        try (FileChannel channel = FileChannel.open(file, createNew ? StandardOpenOption.CREATE_NEW : StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT)) {
             long position = 0;
             for (int offset = 0; offset < content.length; offset += CHUNK) {
                 int length = Math.min(CHUNK, content.length - offset);

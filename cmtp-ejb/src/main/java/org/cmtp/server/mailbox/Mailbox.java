@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 
 import java.util.HashMap;
 import java.util.List;
@@ -71,20 +72,30 @@ public class Mailbox {
 
     /** Deletes one message of {@code account} (its body file once the deletion has committed); false if it has no such message. */
     public boolean delete(Account account, long id) {
-        List<String> bodyFile = em.createQuery(
-                "SELECT m.bodyFile FROM StoredMessage m WHERE m.id = :id AND m.account = :account AND m.bodyFile IS NOT NULL",
-                String.class)
-                .setParameter("id", id)
-                .setParameter("account", account)
-                .getResultList();
-        boolean deleted = em.createQuery("DELETE FROM StoredMessage m WHERE m.id = :id AND m.account = :account")
-                .setParameter("id", id)
-                .setParameter("account", account)
-                .executeUpdate() == 1;
-        if (deleted) {
-            bodyFiles.deleteAfterCommit(bodyFile);
-        }
+        return delete("m.account = :account AND m.id = :id", account, id) == 1;
+    }
+
+    /** Deletes every message of {@code account} (their body files once the deletion has committed); returns how many. */
+    public int deleteAll(Account account) {
+        return delete("m.account = :account", account, null);
+    }
+
+    /** Deletes the account's messages that {@code which} selects; their body files go once this has committed. */
+    private int delete(String which, Account account, Long id) {
+        List<String> files = bind(em.createQuery(
+                "SELECT m.bodyFile FROM StoredMessage m WHERE " + which + " AND m.bodyFile IS NOT NULL", String.class),
+                account, id).getResultList();
+        int deleted = bind(em.createQuery("DELETE FROM StoredMessage m WHERE " + which), account, id).executeUpdate();
+        bodyFiles.deleteAfterCommit(files);
         return deleted;
+    }
+
+    private static <Q extends Query> Q bind(Q query, Account account, Long id) {
+        query.setParameter("account", account);
+        if (id != null) {
+            query.setParameter("id", id);
+        }
+        return query;
     }
 
     /** The exact stored bytes of one message of {@code account}, from its row or its body file. */

@@ -49,7 +49,7 @@ class BodyFilesTest {
             byte[] body = new byte[length];
             random.nextBytes(body);
             Path file = dir.resolve("direct-" + length);
-            direct.write(file, body, true);
+            direct.write(file, body);
             assertArrayEquals(body, Files.readAllBytes(file), length + " bytes");
         }
     }
