@@ -69,7 +69,10 @@ final class Cli {
                                                    --warm-up: W more first, not measured
 
             --server defaults to 127.0.0.1:9001, --timeout to 30 seconds. The server's key is
-            trusted as presented unless --server-key pins it. Exit codes: 0 ok, 1 usage, 2 failure.
+            trusted as presented unless --server-key pins it. A server that once advertised
+            address-bound key replies (KEYBIND) is asked only that way from then on (remembered
+            in $CMTP_CONFIG_DIR, else ~/.config/cmtp/known-servers); so is one pinned with
+            --server-key. Exit codes: 0 ok, 1 usage, 2 failure.
             """;
 
     private final PrintStream out;
@@ -156,6 +159,38 @@ final class Cli {
         }
     }
 
+    /** An open connection to the server and its checked key. */
+    private record Connected(CmtpClient client, byte[] serverKey) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /**
+     * Connects, checks the server's key against {@code --server-key}, and holds the server to
+     * what it advertised before: a server that once spoke KEYBIND (or whose key is pinned)
+     * must answer key requests with address-bound replies (PROTOCOL.md §4a).
+     */
+    private Connected connect(Context context) throws CmtpClientException, FailureException, IOException {
+        KnownServers known = KnownServers.in(environment);
+        CmtpClient client = context.connect();
+        try {
+            boolean remembered = known.keyBind(context.server());
+            if (remembered || context.pinnedKey() != null) {
+                client.requireKeyBind();
+            }
+            byte[] serverKey = checkServerKey(client, context.pinnedKey());
+            if (!remembered && client.usesKeyBind()) {
+                known.rememberKeyBind(context.server());
+            }
+            return new Connected(client, serverKey);
+        } catch (FailureException | IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
     /** The server's key, which must equal {@code pinned} when one was given. */
     static byte[] checkServerKey(CmtpClient client, byte[] pinned) throws CmtpClientException, FailureException {
         byte[] key = client.serverKey();
@@ -166,11 +201,11 @@ final class Cli {
         return key;
     }
 
-    private int keyRequest(Context context) throws UsageException, CmtpClientException, FailureException {
+    private int keyRequest(Context context) throws UsageException, CmtpClientException, FailureException, IOException {
         MailAddress address = address("keyrequest", context.arguments().positionals(1, "one ACCOUNT@DOMAIN").get(0));
-        try (CmtpClient client = context.connect()) {
-            byte[] serverKey = checkServerKey(client, context.pinnedKey());
-            Optional<byte[]> key = client.keyRequest(address, serverKey);
+        try (Connected connected = connect(context)) {
+            CmtpClient client = connected.client();
+            Optional<byte[]> key = client.keyRequest(address, connected.serverKey());
             client.quit();
             if (key.isEmpty()) {
                 throw new FailureException(client.server() + " has no key for " + address + " (KEYNOTAVAILABLE)");
@@ -194,9 +229,9 @@ final class Cli {
             throw new FailureException(file + " exists; use --force to replace it");
         }
         char[] password = password(arguments, account);
-        try (CmtpClient client = context.connect()) {
-            byte[] serverKey = checkServerKey(client, context.pinnedKey());
-            Ed25519KeyPair keys = client.login(account, serverKey).open(password);
+        try (Connected connected = connect(context)) {
+            CmtpClient client = connected.client();
+            Ed25519KeyPair keys = client.login(account, connected.serverKey()).open(password);
             client.quit();
             KeyFile.write(file, keys, account, client.server(), replace);
             out.println("saved the key pair of " + account + " to " + file + " (public key "
@@ -275,10 +310,10 @@ final class Cli {
             throw new UsageException("send: " + e.getMessage());
         }
         List<Receipt> receipts;
-        try (CmtpClient client = context.connect()) {
-            byte[] serverKey = checkServerKey(client, context.pinnedKey());
+        try (Connected connected = connect(context)) {
+            CmtpClient client = connected.client();
             try {
-                receipts = new MailSender(client, serverKey, Clock.systemUTC()).send(mail);
+                receipts = new MailSender(client, connected.serverKey(), Clock.systemUTC()).send(mail);
             } catch (MailSendException e) {
                 e.completed().forEach(this::printReceipt);
                 throw e;

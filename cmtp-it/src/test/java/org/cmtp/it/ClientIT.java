@@ -245,6 +245,8 @@ class ClientIT {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         builder.environment().remove("CMTP_PASSWORD");
+        // what the CLI remembers of servers (KEYBIND) stays in this test's directory, not the user's
+        builder.environment().put("CMTP_CONFIG_DIR", work.resolve("config").toString());
         builder.environment().putAll(environment);
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");

@@ -37,6 +37,10 @@ public class KnownServer {
     @Column(name = "OFFERED_AT")
     private Instant offeredAt;
 
+    /** The server answered with address-bound key replies once: it must from now on (PROTOCOL.md §4a). */
+    @Column(name = "KEYBIND", nullable = false)
+    private boolean keyBind;
+
     protected KnownServer() {
     }
 
@@ -69,6 +73,14 @@ public class KnownServer {
 
     public Instant getOfferedAt() {
         return offeredAt;
+    }
+
+    public boolean isKeyBind() {
+        return keyBind;
+    }
+
+    void keyBindSeen() {
+        keyBind = true;
     }
 
     void seen(Instant now) {

@@ -59,6 +59,26 @@ public class KnownServers {
         known.seen(now);
     }
 
+    /**
+     * @return whether the pinned server of {@code domain} has answered with address-bound key
+     *         replies (KEYBIND) before, and so must now; false for an unknown domain
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean requiresKeyBind(String domain) {
+        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        return known != null && known.isKeyBind();
+    }
+
+    /** Remembers that the pinned server of {@code domain} speaks KEYBIND; from now on it must. */
+    public void keyBindSeen(String domain) {
+        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        if (known != null && !known.isKeyBind()) {
+            known.keyBindSeen();
+            LOG.info(() -> "CMTP the server of " + known.getDomain() + " speaks KEYBIND: its key replies must be"
+                    + " address-bound from now on");
+        }
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<KnownServer> list() {
         return em.createQuery("SELECT k FROM KnownServer k ORDER BY k.domain", KnownServer.class).getResultList();

@@ -17,7 +17,9 @@ import org.cmtp.server.dns.MxResolver;
 /**
  * Talks to another domain's CMTP server: finds its servers through DNS (or a static
  * route), tries them in MX order, and before anything else checks the server key
- * against the pin — so every answer used later is signed by the pinned key.
+ * against the pin — so every answer used later is signed by the pinned key. A server that
+ * advertises address-bound key replies (KEYBIND, PROTOCOL.md §4a) is remembered as such in
+ * its pin, and asked only with KEYBIND from then on ({@link CmtpClient#requireKeyBind()}).
  */
 @ApplicationScoped
 public class RemoteServers {
@@ -50,8 +52,15 @@ public class RemoteServers {
         List<String> failures = new ArrayList<>();
         for (DeliveryTarget target : targets) {
             try (CmtpClient client = CmtpClient.connect(target.address(), CONNECT_TIMEOUT, READ_TIMEOUT)) {
+                boolean keyBindKnown = pins.requiresKeyBind(domain);
+                if (keyBindKnown) {
+                    client.requireKeyBind(); // never downgraded by a stripped OHAI line
+                }
                 byte[] key = client.serverKey();
                 pins.check(domain, key);
+                if (!keyBindKnown && client.usesKeyBind()) {
+                    pins.keyBindSeen(domain);
+                }
                 return conversation.with(client, key);
             } catch (IOException e) { // CmtpClientException included
                 failures.add(target + ": " + e.getMessage());

@@ -15,7 +15,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.message.Message;
+import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
+import org.cmtp.protocol.DomainNames;
+import org.cmtp.protocol.KeyBinding;
 import org.cmtp.protocol.KeyReply;
 import org.cmtp.protocol.LoginReply;
 import org.cmtp.protocol.Reply;
@@ -88,6 +91,20 @@ public class DomainEndpointBean implements CmtpRequestListener {
         return keys.publicKey(request.user(), request.domain())
                 .<Reply>map(this::keyReply)
                 .orElseGet(() -> status(StatusWord.KEYNOTAVAILABLE, new byte[0]));
+    }
+
+    /**
+     * Address-bound keys (PROTOCOL.md §4a): the same keys as {@link #keyRequest}, each signed
+     * together with the question (user as sent, domain in canonical form), so that no reply
+     * can be replayed for another address.
+     */
+    @Override
+    public Reply keyBind(Command.KeyBind request, ClientInfo client) {
+        Optional<byte[]> key = request.isForServer() ? Optional.of(identity.publicKey())
+                : keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
+        return key.<Reply>map(k -> new BoundKeyReply(k, identity.sign(request.bytesToSign(k))))
+                .orElseGet(() -> new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(
+                        KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain()))));
     }
 
     @Override

@@ -43,7 +43,8 @@ public final class SchemaMigrations {
             new Migration(2, "times_as_timestamps"),
             new Migration(3, "traffic_hours"),
             new Migration(4, "content_not_compressed"),
-            new Migration(5, "body_files"));
+            new Migration(5, "body_files"),
+            new Migration(6, "known_server_keybind"));
 
     private static final long ADVISORY_LOCK = 0x434d54505f534348L; // "CMTP_SCH"
 

@@ -19,8 +19,10 @@ import org.cmtp.crypto.CryptoException;
 import org.cmtp.crypto.Signatures;
 import org.cmtp.crypto.Xzibit;
 import org.cmtp.message.MailAddress;
+import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandEncoder;
+import org.cmtp.protocol.KeyBinding;
 import org.cmtp.protocol.KeyReply;
 import org.cmtp.protocol.LoginReply;
 import org.cmtp.protocol.ProtocolException;
@@ -53,6 +55,13 @@ import org.cmtp.protocol.TextReply;
  * Refusals the server signed ({@link CommandFailedException}, a {@code KEYNOTAVAILABLE})
  * and {@link MessageTooLargeException} leave it usable.
  *
+ * <p><b>Address-bound keys</b> (PROTOCOL.md §4a). {@link #keyRequest} asks with {@code KEYBIND}
+ * once the server advertised {@code KEYBIND 1} in its OHAI reply (sent first when it was not
+ * yet) or the caller said the server must answer that way ({@link #requireKeyBind()}, for a
+ * server known to speak it: OHAI is unsigned, so an attacker could strip the line). From
+ * then on a version-1 key reply from this server is refused: its signature does not say
+ * which address it answers, so it could be a reply for another address, replayed.
+ *
  * <p>Calls are serialised (the methods are synchronized); one client is one conversation.
  */
 public final class CmtpClient implements AutoCloseable {
@@ -69,6 +78,8 @@ public final class CmtpClient implements AutoCloseable {
     private final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
     private final String banner;
     private ServerCapabilities capabilities;
+    /** Key replies must be address-bound (KEYBIND): the server advertised it, or the caller knows it does. */
+    private boolean keyBindRequired;
     private volatile boolean broken;
     private volatile boolean closed;
     /** A command is between its request and its reply (close() then does not wait for it). */
@@ -145,14 +156,18 @@ public final class CmtpClient implements AutoCloseable {
     }
 
     /**
-     * Asks for the server's own key ({@code KEYREQUEST\0\0}) and checks that it is signed by
-     * itself. The result is what a caller pins; a self-signature alone proves nothing about
-     * who the server is, so compare it with the pinned key when there is one.
+     * Asks for the server's own key and checks that it is signed by itself: with
+     * {@code KEYREQUEST\0\0}, or {@code KEYBIND\0\0} once key replies must be address-bound.
+     * The result is what a caller pins; a self-signature alone proves nothing about who the
+     * server is, so compare it with the pinned key when there is one.
      *
      * @throws InvalidSignatureException if the self-signature does not verify
      * @throws CommandFailedException if the server answers with a status
      */
     public synchronized byte[] serverKey() throws CmtpClientException {
+        if (keyBindRequired) {
+            return boundServerKey();
+        }
         String name = "KEYREQUEST (server key)";
         Reply reply = exchange(name, Command.KeyRequest.forServer());
         if (reply instanceof KeyReply key) {
@@ -167,19 +182,62 @@ public final class CmtpClient implements AutoCloseable {
                 + " instead of its key");
     }
 
+    private byte[] boundServerKey() throws CmtpClientException {
+        String name = "KEYBIND (server key)";
+        Command.KeyBind request = Command.KeyBind.forServer();
+        Reply reply = exchange(name, request);
+        if (reply instanceof BoundKeyReply key) {
+            byte[] publicKey = key.publicKey();
+            if (!verifies(publicKey, request.bytesToSign(publicKey), key.signature())) {
+                throw fail(new InvalidSignatureException(server, name, "the server key's bound self-signature does not verify"));
+            }
+            return publicKey;
+        }
+        SignedStatus status = (SignedStatus) reply;
+        throw new CommandFailedException(server, name, status.word(), "the server answered " + status.word()
+                + " instead of its key (does it support KEYBIND?)");
+    }
+
+    /**
+     * From now on, key requests on this connection use {@code KEYBIND} and version-1 key
+     * replies are refused, whatever OHAI says: for a server known (remembered, or configured)
+     * to answer with address-bound replies (PROTOCOL.md §4a).
+     */
+    public synchronized void requireKeyBind() {
+        keyBindRequired = true;
+    }
+
+    /**
+     * @return whether key requests use {@code KEYBIND}: required by the caller, or advertised
+     *         by the server (OHAI is sent first if it was not yet). Callers remember a true
+     *         answer for the server, and {@link #requireKeyBind()} it on later connections.
+     */
+    public synchronized boolean usesKeyBind() throws CmtpClientException {
+        if (!keyBindRequired && capabilities().keyBind()) {
+            keyBindRequired = true;
+        }
+        return keyBindRequired;
+    }
+
     /**
      * Asks for the key of {@code account@domain} and checks the server's signature over it.
      * The home server relays keys of other domains, signed with its own key, so a client
-     * only ever needs its own server's key.
+     * only ever needs its own server's key. Uses {@code KEYBIND} when {@link #usesKeyBind()}
+     * (OHAI is sent first if it was not yet), else {@code KEYREQUEST}.
      *
      * @param signerKey the key of this server, as pinned
      * @return the key, or empty when the server answers a correctly signed {@code KEYNOTAVAILABLE}
      * @throws InvalidSignatureException if the key or the status is not signed by {@code signerKey}
+     *                                   (for KEYBIND: over this very question)
+     * @throws MalformedServerReplyException if a server that must bind its replies sends a version-1 one
      * @throws CommandFailedException on a signed {@code FAILURE}
      */
     public synchronized Optional<byte[]> keyRequest(String account, String domain, byte[] signerKey)
             throws CmtpClientException {
         Objects.requireNonNull(signerKey, "signerKey");
+        if (usesKeyBind()) {
+            return keyBind(account, domain, signerKey);
+        }
         Command.KeyRequest request = new Command.KeyRequest(account, domain);
         String name = "KEYREQUEST " + account + "@" + domain;
         Reply reply = exchange(name, request);
@@ -193,6 +251,44 @@ public final class CmtpClient implements AutoCloseable {
         }
         SignedStatus status = (SignedStatus) reply;
         requireSignedStatus(name, status, NO_CONTEXT, signerKey);
+        if (status.word() == StatusWord.KEYNOTAVAILABLE) {
+            return Optional.empty();
+        }
+        throw new CommandFailedException(server, name, status.word(), "the server answered " + status.word());
+    }
+
+    /**
+     * {@code KEYBIND} (PROTOCOL.md §4a): the key of {@code account@domain} with a signature
+     * that covers the question, so a reply for any other address, replayed, is refused.
+     *
+     * @return the key, or empty on a {@code KEYNOTAVAILABLE} bound to this question
+     * @throws InvalidSignatureException if the reply is not signed by {@code signerKey} over this question
+     * @throws MalformedServerReplyException if the server answers with a version-1 (unbound) key reply
+     * @throws CommandFailedException on a signed {@code FAILURE} (e.g. a server that does not know KEYBIND)
+     */
+    public synchronized Optional<byte[]> keyBind(String account, String domain, byte[] signerKey)
+            throws CmtpClientException {
+        Objects.requireNonNull(signerKey, "signerKey");
+        Command.KeyBind request = new Command.KeyBind(account, domain);
+        String name = "KEYBIND " + account + "@" + domain;
+        Reply reply = exchange(name, request);
+        if (reply instanceof BoundKeyReply key) {
+            byte[] publicKey = key.publicKey();
+            if (!verifies(signerKey, request.bytesToSign(publicKey), key.signature())) {
+                throw fail(new InvalidSignatureException(server, name,
+                        "the key's signature does not verify with the pinned server key for this address"
+                                + " (a reply for another address?)"));
+            }
+            return Optional.of(publicKey);
+        }
+        SignedStatus status = (SignedStatus) reply;
+        if (status.word() == StatusWord.FAILURE) {
+            // A server that does not know KEYBIND answers it as an unknown command (§1.5).
+            requireSignedStatus(name, status, NO_CONTEXT, signerKey);
+            throw new CommandFailedException(server, name, status.word(),
+                    "the server answered FAILURE (does it support KEYBIND?)");
+        }
+        requireSignedStatus(name, status, KeyBinding.context(account, domain), signerKey);
         if (status.word() == StatusWord.KEYNOTAVAILABLE) {
             return Optional.empty();
         }
@@ -332,6 +428,7 @@ public final class CmtpClient implements AutoCloseable {
     public synchronized List<String> ohai() throws CmtpClientException {
         TextReply reply = text("OHAI", new Command.Ohai());
         capabilities = ServerCapabilities.parse(reply.lines());
+        keyBindRequired |= capabilities.keyBind(); // once seen on this connection, never given up
         return capabilities.lines();
     }
 

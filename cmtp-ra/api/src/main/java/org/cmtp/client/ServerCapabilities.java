@@ -11,14 +11,17 @@ import java.util.OptionalLong;
  * @param lines every line of the reply, without newlines
  * @param maxMessageSize the advertised {@code SIZE}, if any
  * @param proofOfWorkDifficulty the advertised {@code POW}, 0 when absent
+ * @param keyBind whether the server advertised {@code KEYBIND 1}: address-bound key replies
+ *                (PROTOCOL.md §4a)
  */
-public record ServerCapabilities(List<String> lines, OptionalLong maxMessageSize, int proofOfWorkDifficulty) {
+public record ServerCapabilities(List<String> lines, OptionalLong maxMessageSize, int proofOfWorkDifficulty,
+                                 boolean keyBind) {
 
     /** The most leading zero bits a proof of work can have: the whole 512-bit hash. */
     public static final int MAX_DIFFICULTY = 512;
 
     /** What a server that never answered OHAI is assumed to have: no limit known, no work. */
-    public static final ServerCapabilities UNKNOWN = new ServerCapabilities(List.of(), OptionalLong.empty(), 0);
+    public static final ServerCapabilities UNKNOWN = new ServerCapabilities(List.of(), OptionalLong.empty(), 0, false);
 
     public ServerCapabilities {
         lines = List.copyOf(lines);
@@ -28,12 +31,15 @@ public record ServerCapabilities(List<String> lines, OptionalLong maxMessageSize
     public static ServerCapabilities parse(List<String> lines) {
         OptionalLong size = OptionalLong.empty();
         int pow = 0;
+        boolean keyBind = false;
         for (String line : lines) {
             String[] words = line.trim().split("\\s+");
             if (words.length != 2) {
                 continue;
             }
-            if (words[0].equalsIgnoreCase("SIZE")) {
+            if (words[0].equalsIgnoreCase("KEYBIND")) {
+                keyBind |= words[1].equals("1");
+            } else if (words[0].equalsIgnoreCase("SIZE")) {
                 long value = parseNonNegative(words[1]);
                 if (value >= 0) {
                     size = OptionalLong.of(value);
@@ -45,7 +51,7 @@ public record ServerCapabilities(List<String> lines, OptionalLong maxMessageSize
                 }
             }
         }
-        return new ServerCapabilities(lines, size, pow);
+        return new ServerCapabilities(lines, size, pow, keyBind);
     }
 
     private static long parseNonNegative(String word) {

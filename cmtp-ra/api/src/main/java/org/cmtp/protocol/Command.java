@@ -14,7 +14,7 @@ import org.cmtp.message.Message;
  */
 public sealed interface Command
         permits Command.Ohai, Command.Noop, Command.Help, Command.Obai,
-                Command.KeyRequest, Command.Login, Command.Mail {
+                Command.KeyRequest, Command.KeyBind, Command.Login, Command.Mail {
 
     /** @return the command word, as sent before its {@code \0} */
     String word();
@@ -97,6 +97,38 @@ public sealed interface Command
             if (!domain.isEmpty()) {
                 MailAddress.validateName("KEYREQUEST domain", domain);
             }
+        }
+    }
+
+    /**
+     * Asks for a public key with an address-bound answer (PROTOCOL.md §4a, extension
+     * {@code KEYBIND 1}): the same fields and rules as {@link KeyRequest}, answered with a
+     * {@link BoundKeyReply} whose signature covers this question.
+     */
+    record KeyBind(String user, String domain) implements Command {
+
+        public KeyBind {
+            new KeyRequest(user, domain); // the same validation, with the same messages
+        }
+
+        /** @return the request for the server's own key, {@code KEYBIND\0\0} */
+        public static KeyBind forServer() {
+            return new KeyBind("", "");
+        }
+
+        /** @return whether this asks for the server's own key */
+        public boolean isForServer() {
+            return user.isEmpty();
+        }
+
+        /** @return the bytes the server signs in its answer carrying {@code publicKey} */
+        public byte[] bytesToSign(byte[] publicKey) {
+            return KeyBinding.bytesToSign(user, domain, publicKey);
+        }
+
+        @Override
+        public String word() {
+            return "KEYBIND";
         }
     }
 

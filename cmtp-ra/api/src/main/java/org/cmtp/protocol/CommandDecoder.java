@@ -85,6 +85,8 @@ public final class CommandDecoder {
 
     private Stage stage = Stage.WORD;
     private int wordLength;
+    /** The key command being read: KEYREQUEST and KEYBIND share their fields and rules. */
+    private String keyWord;
     private String user;
     private MessageReader mail;
     private Message mailMessage;
@@ -191,12 +193,12 @@ public final class CommandDecoder {
             case WORD -> readWord(in);
             case SKIPPING_WORD -> skipWord(in);
             case KEYREQUEST_USER -> {
-                if (string.fill(in, "KEYREQUEST user")) {
+                if (string.fill(in, keyWord + " user")) {
                     acceptKeyRequestUser();
                 }
             }
             case KEYREQUEST_DOMAIN -> {
-                if (string.fill(in, "KEYREQUEST domain")) {
+                if (string.fill(in, keyWord + " domain")) {
                     acceptKeyRequestDomain();
                 }
             }
@@ -252,7 +254,10 @@ public final class CommandDecoder {
             case "NOOP" -> complete(new Command.Noop());
             case "HELP" -> complete(new Command.Help());
             case "OBAI" -> complete(new Command.Obai());
-            case "KEYREQUEST" -> startString(Stage.KEYREQUEST_USER);
+            case "KEYREQUEST", "KEYBIND" -> {
+                keyWord = new String(word, 0, wordLength, StandardCharsets.ISO_8859_1);
+                startString(Stage.KEYREQUEST_USER);
+            }
             case "LOGIN" -> startString(Stage.LOGIN_USER);
             case "MAIL" -> {
                 mail = new MessageReader(limits);
@@ -268,7 +273,7 @@ public final class CommandDecoder {
     }
 
     private void acceptKeyRequestUser() {
-        user = decodeString("KEYREQUEST user");
+        user = decodeString(keyWord + " user");
         if (string.isEmpty()) {
             completeKeyRequest("");
         } else {
@@ -277,7 +282,7 @@ public final class CommandDecoder {
     }
 
     private void acceptKeyRequestDomain() {
-        completeKeyRequest(decodeString("KEYREQUEST domain"));
+        completeKeyRequest(decodeString(keyWord + " domain"));
     }
 
     private void completeKeyRequest(String domain) {
@@ -288,7 +293,8 @@ public final class CommandDecoder {
                 noteDefect(e);
             }
         }
-        complete(defect == null ? new Command.KeyRequest(user, domain) : defect);
+        complete(defect != null ? defect
+                : keyWord.equals("KEYBIND") ? new Command.KeyBind(user, domain) : new Command.KeyRequest(user, domain));
     }
 
     private void acceptLoginUser() {
@@ -356,8 +362,8 @@ public final class CommandDecoder {
     private String currentField() {
         return switch (stage) {
             case WORD, SKIPPING_WORD -> "command word";
-            case KEYREQUEST_USER -> "KEYREQUEST user";
-            case KEYREQUEST_DOMAIN -> "KEYREQUEST domain";
+            case KEYREQUEST_USER -> keyWord + " user";
+            case KEYREQUEST_DOMAIN -> keyWord + " domain";
             case LOGIN_USER -> "LOGIN user";
             case MAIL_MESSAGE -> "MAIL " + mail.currentField();
             case MAIL_PROOF_OF_WORK -> "MAIL proof of work";

@@ -19,6 +19,11 @@ public final class CommandEncoder {
             if (!request.isForServer()) {
                 writeString(out, WireString.encode("KEYREQUEST domain", request.domain()));
             }
+        } else if (command instanceof Command.KeyBind request) {
+            writeString(out, WireString.encode("KEYBIND user", request.user()));
+            if (!request.isForServer()) {
+                writeString(out, WireString.encode("KEYBIND domain", request.domain()));
+            }
         } else if (command instanceof Command.Login login) {
             writeString(out, WireString.encode("LOGIN user", login.user()));
         } else if (command instanceof Command.Mail mail) {

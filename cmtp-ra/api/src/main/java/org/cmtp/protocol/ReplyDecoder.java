@@ -30,6 +30,8 @@ import java.util.Optional;
  *     starting with {@code \0} is read as a signed status (u32 0), since a server answers
  *     commands it does not support with a signed {@code FAILURE} (§1.5).</li>
  * <li>{@code KEY_OR_STATUS}: 1 is a key reply, 0 a status, anything else an error.</li>
+ * <li>{@code BOUND_KEY_OR_STATUS}: 2 is an address-bound key reply, 0 a status, anything
+ *     else (a version-1 key reply included) an error.</li>
  * <li>{@code XZIBIT_OR_STATUS}: 0 is a status; anything else is an xzibit of that version,
  *     framed by its length field (checked against the xzibit limit before allocating).</li>
  * <li>{@code STATUS}: 0 is a status, anything else an error.</li>
@@ -250,6 +252,14 @@ public final class ReplyDecoder {
                 key.clear();
                 stage = Stage.KEY;
             }
+            case BOUND_KEY_OR_STATUS -> {
+                if (leading != BoundKeyReply.VERSION) {
+                    throw new BadVersionException("KEYBIND reply version (an address-bound reply is version 2)",
+                            leading, false);
+                }
+                key.clear();
+                stage = Stage.KEY;
+            }
             case XZIBIT_OR_STATUS -> {
                 xzibitHeader.clear();
                 stage = Stage.XZIBIT_HEADER;
@@ -264,8 +274,10 @@ public final class ReplyDecoder {
         if (key.byteAt(KeyReply.PUBLIC_KEY_BYTES) != 0 || key.byteAt(key.size() - 1) != 0) {
             throw new MalformedReplyException("key reply without its \\0 separators");
         }
-        complete(new KeyReply(key.copy(0, KeyReply.PUBLIC_KEY_BYTES),
-                key.copy(KeyReply.PUBLIC_KEY_BYTES + 1, key.size() - 1)));
+        byte[] publicKey = key.copy(0, KeyReply.PUBLIC_KEY_BYTES);
+        byte[] signature = key.copy(KeyReply.PUBLIC_KEY_BYTES + 1, key.size() - 1);
+        complete(current == ReplyKind.BOUND_KEY_OR_STATUS ? new BoundKeyReply(publicKey, signature)
+                : new KeyReply(publicKey, signature));
     }
 
     private void acceptStatusWord() throws MalformedReplyException {

@@ -20,6 +20,13 @@ public final class ReplyEncoder {
                     .put(key.signature()).put((byte) 0)
                     .array();
         }
+        if (reply instanceof BoundKeyReply key) {
+            return ByteBuffer.allocate(BoundKeyReply.WIRE_BYTES)
+                    .putInt(BoundKeyReply.VERSION)
+                    .put(key.publicKey()).put((byte) 0)
+                    .put(key.signature()).put((byte) 0)
+                    .array();
+        }
         if (reply instanceof SignedStatus status) {
             byte[] word = status.word().wireBytes();
             return ByteBuffer.allocate(4 + word.length + 1 + SignedStatus.SIGNATURE_BYTES + 1)

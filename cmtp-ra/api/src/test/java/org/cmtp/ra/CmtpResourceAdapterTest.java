@@ -207,6 +207,12 @@ class CmtpResourceAdapterTest {
             }
 
             @Override
+            public Reply keyBind(Command.KeyBind request, ClientInfo client) {
+                return new org.cmtp.protocol.BoundKeyReply(serverKey.publicKey(),
+                        Signatures.sign(serverKey, request.bytesToSign(serverKey.publicKey())));
+            }
+
+            @Override
             public Reply login(Command.Login request, ClientInfo client) {
                 return status(StatusWord.FAILURE, new byte[0]);
             }

@@ -39,6 +39,8 @@ public class KnownServersResource {
         /** A different key the server offered and that was refused, if any. */
         public String offeredKey;
         public String offeredAt;
+        /** The server answers with address-bound key replies (KEYBIND), and must from now on. */
+        public boolean keyBind;
     }
 
     @GET
@@ -65,6 +67,7 @@ public class KnownServersResource {
         byte[] offered = known.getOfferedKey();
         view.offeredKey = offered == null ? null : HexFormat.of().formatHex(offered);
         view.offeredAt = known.getOfferedAt() == null ? null : known.getOfferedAt().toString();
+        view.keyBind = known.isKeyBind();
         return view;
     }
 }

@@ -25,6 +25,15 @@ public interface CmtpRequestListener {
     Reply keyRequest(Command.KeyRequest request, ClientInfo client);
 
     /**
+     * KEYBIND (PROTOCOL.md §4a): as {@link #keyRequest}, answered with an address-bound
+     * reply whose signature covers the question; anything else is a {@code KEYNOTAVAILABLE}
+     * signed over the bound context.
+     *
+     * @return a {@link org.cmtp.protocol.BoundKeyReply} or a {@link SignedStatus}
+     */
+    Reply keyBind(Command.KeyBind request, ClientInfo client);
+
+    /**
      * LOGIN: the user's xzibit signed by the server, or a signed {@code FAILURE}.
      *
      * @return a {@link LoginReply} or a {@link SignedStatus}

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 import org.cmtp.client.ProofOfWork;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
+import org.cmtp.protocol.KeyBinding;
 import org.cmtp.protocol.ProtocolException;
 import org.cmtp.protocol.ProtocolLimits;
 import org.cmtp.protocol.Reply;
@@ -189,7 +190,7 @@ final class CmtpSession implements Work {
     private boolean answer(Command command) throws IOException {
         if (command instanceof Command.Ohai) {
             reply(new TextReply("HAI!!! :3\nSIZE " + spec.effectiveMaxMessageSize() + "\nPOW "
-                    + spec.effectiveProofOfWorkDifficulty() + "\n"));
+                    + spec.effectiveProofOfWorkDifficulty() + "\n" + KeyBinding.CAPABILITY + "\n"));
         } else if (command instanceof Command.Noop) {
             reply(new TextReply("O_O\n"));
         } else if (command instanceof Command.Help) {
@@ -200,6 +201,8 @@ final class CmtpSession implements Work {
             return false;
         } else if (command instanceof Command.KeyRequest keyRequest) {
             reply(ask(listener -> listener.keyRequest(keyRequest, client)));
+        } else if (command instanceof Command.KeyBind keyBind) {
+            reply(ask(listener -> listener.keyBind(keyBind, client)));
         } else if (command instanceof Command.Login login) {
             reply(ask(listener -> listener.login(login, client)));
         } else if (command instanceof Command.Mail mail) {
@@ -306,14 +309,16 @@ final class CmtpSession implements Work {
         abort();
     }
 
-    private static final String HELP = """
-            Commands (each followed by \\0):
-            OHAI                      greeting; lists capabilities
-            NOOP                      does nothing
-            HELP                      this text
-            KEYREQUEST user domain    the key of user@domain; empty user: this server's key
-            LOGIN user                the user's xzibit, signed by this server
-            MAIL message pow          delivers a message; answered with a signed receipt
-            OBAI                      ends the session
+    /** Under 255 bytes, as every text reply (PROTOCOL.md §1): the reference client reads no more. */
+    static final String HELP = """
+            Commands (each ends in \\0):
+            OHAI  greeting, capabilities
+            NOOP  nothing
+            HELP  this text
+            KEYREQUEST user domain  a key
+            KEYBIND user domain  a key bound to the address
+            LOGIN user  signed xzibit
+            MAIL message pow  signed receipt
+            OBAI  good bye
             """;
 }

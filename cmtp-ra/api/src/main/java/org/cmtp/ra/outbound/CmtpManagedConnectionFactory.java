@@ -43,7 +43,10 @@ import org.cmtp.ra.api.CmtpConnectionException;
  * </ul>
  *
  * <p>The pinned key is kept for the factory's lifetime: every later connection must present
- * the same key or is refused, and every signed reply is verified with it.
+ * the same key or is refused, and every signed reply is verified with it. Likewise, once the
+ * server has advertised address-bound key replies ({@code KEYBIND 1}, PROTOCOL.md §4a) — or
+ * from the start when {@code serverKey} is configured — every connection asks for keys with
+ * {@code KEYBIND} and refuses version-1 key replies, whatever a later OHAI says.
  */
 public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
         ValidatingManagedConnectionFactory {
@@ -64,6 +67,8 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient volatile byte[] pinnedKey;
+    /** The server answered with address-bound key replies once: required from then on. */
+    private transient volatile boolean keyBindSeen;
 
     @Override
     public Object createConnectionFactory(ConnectionManager connectionManager) throws ResourceException {
@@ -90,19 +95,25 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
             throw new CmtpConnectionException(e);
         }
         try {
+            if (keyBindSeen || serverKey != null) {
+                client.requireKeyBind();
+            }
             presented = client.serverKey();
+            byte[] pinned = pin(presented, client.server());
+            if (!Arrays.equals(pinned, presented)) {
+                client.close();
+                throw new CmtpConnectionException("CMTP server " + client.server() + " presented the key "
+                        + HexFormat.of().formatHex(presented) + ", not the pinned " + HexFormat.of().formatHex(pinned)
+                        + "; refusing to talk to it", null);
+            }
+            if (client.usesKeyBind()) { // sends OHAI: the capabilities are wanted for MAIL anyway
+                keyBindSeen = true;
+            }
+            return new CmtpManagedConnection(this, client, pinned);
         } catch (CmtpClientException e) {
             client.close();
             throw new CmtpConnectionException(e);
         }
-        byte[] pinned = pin(presented, client.server());
-        if (!Arrays.equals(pinned, presented)) {
-            client.close();
-            throw new CmtpConnectionException("CMTP server " + client.server() + " presented the key "
-                    + HexFormat.of().formatHex(presented) + ", not the pinned " + HexFormat.of().formatHex(pinned)
-                    + "; refusing to talk to it", null);
-        }
-        return new CmtpManagedConnection(this, client, pinned);
     }
 
     /** Pins {@code presented} unless a key is pinned already; returns the pinned key. */

@@ -54,12 +54,28 @@ class CmtpManagedConnectionFactoryTest {
     /** NOOP makes the scripted server hang up, which breaks the client. */
     private final Function<Command, byte[]> server = command -> answer(command, serverKeys);
 
+    /** A server like ours: it advertises KEYBIND and answers it with address-bound replies. */
     private byte[] answer(Command command, Ed25519KeyPair signer) {
+        return answer(command, signer, true);
+    }
+
+    /** {@code keyBind} false: an attacker stripped "KEYBIND 1" and answers the old way only. */
+    private byte[] answer(Command command, Ed25519KeyPair signer, boolean keyBind) {
         Reply reply;
         if (command instanceof Command.Noop) {
             return null;
         } else if (command instanceof Command.Ohai) {
-            reply = new TextReply("HAI!!! :3\nSIZE 100000\nPOW 0\n");
+            reply = new TextReply("HAI!!! :3\nSIZE 100000\nPOW 0\n" + (keyBind ? "KEYBIND 1\n" : ""));
+        } else if (keyBind && command instanceof Command.KeyBind request
+                && (request.isForServer() || request.user().equals("bob"))) {
+            byte[] key = request.isForServer() ? signer.publicKey() : bobKeys.publicKey();
+            reply = new org.cmtp.protocol.BoundKeyReply(key, Signatures.sign(signer, request.bytesToSign(key)));
+        } else if (keyBind && command instanceof Command.KeyBind request) {
+            reply = new SignedStatus(StatusWord.KEYNOTAVAILABLE, Signatures.sign(signer,
+                    org.cmtp.protocol.KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain())));
+        } else if (!keyBind && command instanceof Command.KeyBind request) {
+            byte[] key = request.isForServer() ? signer.publicKey() : bobKeys.publicKey();
+            reply = new KeyReply(key, Signatures.sign(signer, key));
         } else if (command instanceof Command.KeyRequest request && (request.isForServer() || request.user().equals("bob"))) {
             byte[] key = request.isForServer() ? signer.publicKey() : bobKeys.publicKey();
             reply = new KeyReply(key, Signatures.sign(signer, key));
@@ -73,6 +89,19 @@ class CmtpManagedConnectionFactoryTest {
 
     private static SignedStatus status(Ed25519KeyPair signer, StatusWord word, byte[] context) {
         return new SignedStatus(word, Signatures.sign(signer, SignedStatus.bytesToSign(word, context)));
+    }
+
+    @Test
+    void aServerThatAdvertisedKeyBindIsHeldToItOnEveryLaterConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stripped = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ScriptedServer scripted = new ScriptedServer(c -> answer(c, serverKeys, !stripped.get()))) {
+            CmtpManagedConnectionFactory factory = factory(scripted);
+            factory.createManagedConnection(null, null).destroy(); // learns KEYBIND
+            stripped.set(true);
+            jakarta.resource.ResourceException refused = assertThrows(jakarta.resource.ResourceException.class,
+                    () -> factory.createManagedConnection(null, null));
+            assertTrue(refused.getMessage().contains("KEYBIND"), refused.getMessage());
+        }
     }
 
     private static CmtpManagedConnectionFactory factory(ScriptedServer server) {
