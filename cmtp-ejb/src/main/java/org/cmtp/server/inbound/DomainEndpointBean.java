@@ -15,7 +15,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.message.Message;
-import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.protocol.KeyBinding;
@@ -102,7 +101,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
     public Reply keyBind(Command.KeyBind request, ClientInfo client) {
         Optional<byte[]> key = request.isForServer() ? Optional.of(identity.publicKey())
                 : keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
-        return key.<Reply>map(k -> new BoundKeyReply(k, identity.sign(request.bytesToSign(k))))
+        return key.<Reply>map(k -> KeyReply.bound(k, identity.sign(request.bytesToSign(k))))
                 .orElseGet(() -> new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(
                         KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain()))));
     }
