@@ -68,6 +68,15 @@ public class AdminCredentials {
         passwordHash = stored.getPasswordHash();
     }
 
+    /**
+     * Whether {@code user}/{@code password} are the administrator's credentials that
+     * {@link #check} accepted in the last few minutes: a cheap digest comparison, no PBKDF2.
+     * A wrong password is never remembered, so this never says yes to a guess.
+     */
+    public boolean recentlyVerified(String user, char[] password) {
+        return ADMIN_USER.equals(user) && password != null && verified.contains(passwordHash, password);
+    }
+
     /** Whether {@code user}/{@code password} are the administrator's. */
     public boolean check(String user, char[] password) {
         if (!ADMIN_USER.equals(user) || password == null) {
