@@ -249,6 +249,8 @@ class LocalSecurityIT {
                     "locked out, even with the right password");
         }
         long spent = serverCpuMillis() - cpuLocked;
+        System.out.println("LocalSecurityIT: one password check cost the server about " + cpuPerCheck + " ms of CPU; "
+                + more + " requests while locked out cost " + spent + " ms");
         assertTrue(spent < more * cpuPerCheck / 4, "while locked out the server spent " + spent + " ms of CPU on "
                 + more + " requests; one password check costs it about " + cpuPerCheck + " ms");
 
