@@ -29,6 +29,8 @@ public class AccountService {
 
     private static final Logger LOG = Logger.getLogger(AccountService.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Shortest password of an account made on the server; see {@link #checkNewPassword}. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
@@ -62,13 +64,25 @@ public class AccountService {
     /** A new account whose keys are made on the server and sealed with {@code password}. */
     public Account createWithPassword(String name, char[] password) {
         checkNewName(name);
-        if (password == null || password.length < 8) {
-            throw new AccountException(AccountException.Kind.INVALID, "password",
-                    "the password must have at least 8 characters");
-        }
+        checkNewPassword(password);
         Ed25519KeyPair keys = Ed25519KeyPair.generate(RANDOM);
         byte[] xzibit = Xzibit.create(password, keys, RANDOM).toBytes();
         return persist(new Account(name, keys.publicKey(), xzibit, Instant.now()));
+    }
+
+    /**
+     * The password of a new account has at least {@value #MIN_PASSWORD_LENGTH} characters
+     * (Unicode code points). LOGIN hands the account's xzibit to anyone who asks (PROTOCOL.md
+     * §5), so the password is all that stands between an offline guesser and the key pair;
+     * the LOGIN rate limit only slows down fetching the xzibit, not guessing at it.
+     *
+     * @throws AccountException naming the field {@code password} if it is too short
+     */
+    static void checkNewPassword(char[] password) {
+        if (password == null || Character.codePointCount(password, 0, password.length) < MIN_PASSWORD_LENGTH) {
+            throw new AccountException(AccountException.Kind.INVALID, "password",
+                    "the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
     }
 
     /** A new account with a public key and xzibit made by the client. */

@@ -3,6 +3,7 @@ package org.cmtp.server.config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -149,6 +150,17 @@ public class CmtpConfiguration {
 
     public boolean isLocalDomain(String domain) {
         return domain.isEmpty() || domains.contains(domain.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * {@code cmtp.generated-admin-password-file}: where a generated admin password is
+     * written (owner-only) instead of into the log, which is kept and copied by whatever
+     * collects the server's output. Unset (the EAR): the log. The launcher sets
+     * {@code $CMTP_DATA_DIR/admin-password}.
+     */
+    public Optional<Path> generatedAdminPasswordFile() {
+        return ConfigProvider.getConfig().getOptionalValue("cmtp.generated-admin-password-file", String.class)
+                .map(String::trim).filter(p -> !p.isEmpty()).map(Path::of);
     }
 
     /** The administrator password given by the operator, if any. */

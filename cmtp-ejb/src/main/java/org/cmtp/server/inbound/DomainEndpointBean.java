@@ -138,7 +138,8 @@ public class DomainEndpointBean implements CmtpRequestListener {
         };
         metrics.count(event, mail.message().source().toString(), mail.message().destination().toString(),
                 switch (event) {
-                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, or relaying not allowed";
+                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, relaying not allowed, or our domain"
+                            + " as the source from outside cmtp.relay-networks";
                     case FAILED -> "FAILURE: could not be stored or queued";
                     default -> null;
                 });
@@ -148,6 +149,9 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private MailOutcome handleMail(Command.Mail mail, ClientInfo client) {
         Message message = mail.message();
         byte[] receiptHash = message.hash512();
+        if (speaksForOurUsersFromOutside(message, client)) {
+            return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
+        }
         if (!configuration.isLocalDomain(message.destination().domain())) {
             // queued for another domain: a reply only, never handed to local applications
             return MailOutcome.reply(relay(mail, client, receiptHash));
@@ -173,6 +177,23 @@ public class DomainEndpointBean implements CmtpRequestListener {
                 : message.destination().domain().toLowerCase(Locale.ROOT);
         return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
                 new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
+    }
+
+    /**
+     * PROTOCOL.md §7: a message whose source domain is one of ours is taken only from the
+     * trusted clients of {@code cmtp.relay-networks}; anyone else claiming to write for our
+     * accounts (or as this server, the empty account) is refused. The domain is compared in
+     * its canonical form, so {@code Example.ORG.} is ours too. Our own delivery notices never
+     * come this way: they are stored or queued directly (DeliveryNotices).
+     */
+    private boolean speaksForOurUsersFromOutside(Message message, ClientInfo client) {
+        String sourceDomain = DomainNames.canonical(message.source().domain());
+        if (!configuration.isLocalDomain(sourceDomain) || configuration.relayNetworks().allows(client.remoteAddress())) {
+            return false;
+        }
+        LOG.info(() -> "CMTP refused a message from " + message.source().account() + "@" + sourceDomain + " sent by "
+                + client.remoteHost() + ": the source domain is ours and the client is not in cmtp.relay-networks");
+        return true;
     }
 
     /** Mail for another domain: queued when the client may relay through us, refused otherwise (never an open relay). */
