@@ -129,15 +129,31 @@ public class AccountService {
     }
 
     /**
-     * Deletes the account and every message of its mailbox, in this one transaction: either
-     * both are gone or neither is.
+     * Deletes the account, every message of its mailbox and its user API sessions, in this
+     * one transaction: either all are gone or none is. (A session outliving its account would
+     * sign in whoever gets the same name next.)
      */
     public void delete(String name) {
         Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
         int messages = mailbox.deleteAll(account);
+        em.createQuery("DELETE FROM UserSession s WHERE s.account = :name").setParameter("name", name).executeUpdate();
         em.remove(account);
         em.flush();
         LOG.info(() -> "CMTP account deleted: " + name + " with " + messages + " message(s)");
+    }
+
+    /**
+     * Replaces the account's xzibit with one its holder sealed with a new password (the user
+     * API's password change). The server cannot open it; it checks that it is well-formed.
+     */
+    public void replaceXzibit(String name, byte[] xzibit) {
+        Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
+        try {
+            account.setXzibit(Xzibit.parse(xzibit).toBytes());
+        } catch (RuntimeException e) {
+            throw new AccountException(AccountException.Kind.INVALID, "xzibit", "not a well-formed xzibit: " + e.getMessage());
+        }
+        LOG.info(() -> "CMTP account " + name + ": its holder sealed the key with a new password");
     }
 
     public Account setEnabled(String name, boolean enabled) {

@@ -33,6 +33,10 @@ public class CmtpConfiguration {
     private int loginRate;
     private int adminLoginFailures;
     private long adminLockoutSeconds;
+    private long userSessionSeconds;
+    private int signInRate;
+    private long maxMessageSize;
+    private int maxAttachments;
 
     @PostConstruct
     void read() {
@@ -56,6 +60,11 @@ public class CmtpConfiguration {
         loginRate = (int) count(config, "cmtp.login-rate", 60);
         adminLoginFailures = (int) count(config, "cmtp.admin-login-failures", 10);
         adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
+        userSessionSeconds = seconds(config, "cmtp.user-session-lifetime", 7 * 24 * 3600);
+        signInRate = (int) count(config, "cmtp.signin-rate", 30);
+        // the same keys and defaults as the CMTP listener's (CmtpActivationSpec)
+        maxMessageSize = count(config, "cmtp.max-message-size", 25 * 1024 * 1024);
+        maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks);
     }
 
@@ -107,6 +116,25 @@ public class CmtpConfiguration {
     /** The first admin lockout, in seconds; each further failure doubles it, up to an hour. */
     public long adminLockoutSeconds() {
         return adminLockoutSeconds;
+    }
+
+    /** How long a user API session lasts after its sign-in. */
+    public long userSessionSeconds() {
+        return userSessionSeconds;
+    }
+
+    /** Sign-in attempts (challenges and proofs) per minute per client address, and per account; 0: no limit. */
+    public int signInRate() {
+        return signInRate;
+    }
+
+    /** The largest message accepted, in bytes, on the CMTP port and through the user API alike. */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public int maxAttachments() {
+        return maxAttachments;
     }
 
     /** How long a key relayed from another domain is reused before it is asked again. */
