@@ -306,10 +306,14 @@ final class UserCommands {
         }
     }
 
-    /** A file name a sender cannot use to escape the directory or to hide: no separators, no dots first, no controls. */
+    /**
+     * A file name a sender cannot use to escape the directory or to hide: only the last path
+     * component, no control characters or colons, no leading dots or spaces.
+     */
     static String safeFileName(String name) {
-        String cleaned = name.codePoints()
-                .map(c -> c == '/' || c == '\\' || c == ':' || Character.isISOControl(c) ? '_' : c)
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        String cleaned = last.codePoints()
+                .map(c -> c == ':' || Character.isISOControl(c) ? '_' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
                 .replaceFirst("^[.\\s]+", "").strip();
         if (cleaned.isEmpty()) {
