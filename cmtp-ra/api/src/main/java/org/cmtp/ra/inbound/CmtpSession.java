@@ -71,10 +71,11 @@ final class CmtpSession implements Work {
     /** Written by the session's thread once, read by the watchdog's. */
     private volatile ReplyWriter out;
     private long mailStartedNanos = -1;
-    /** When the last command (or bad command) was completed: the idle timeout counts from here. */
+    /** When the last command (or bad command) was answered: the idle timeout counts from here. */
     private long lastCommandNanos = System.nanoTime();
-    /** Bad commands over the connection's life, and what the current socket read timeout stands for. */
+    /** Bad commands over the connection's life (cmtp.max-bad-commands). */
     private int badCommands;
+    /** What the current socket read timeout stands for, to log the right cause. */
     private Deadline readDeadline = Deadline.IDLE;
     /** Bytes read since the MAIL in progress began, and the room reserved for them in {@link MessageMemory}. */
     private long mailBytes;
@@ -208,21 +209,21 @@ final class CmtpSession implements Work {
             try {
                 command = decoder.next();
             } catch (ProtocolException e) {
-                lastCommandNanos = System.nanoTime();
                 if (!refuse(e)) {
                     return false;
                 }
+                lastCommandNanos = System.nanoTime();
                 continue;
             }
             if (command.isEmpty()) {
                 trackMailStart();
                 return true;
             }
-            lastCommandNanos = System.nanoTime();
             mailStartedNanos = -1;
             if (!answer(command.get())) {
                 return false;
             }
+            lastCommandNanos = System.nanoTime(); // answered: the idle timeout counts from here
         }
     }
 
