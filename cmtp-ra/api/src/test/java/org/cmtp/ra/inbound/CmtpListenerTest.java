@@ -42,7 +42,6 @@ import java.util.logging.Logger;
 
 import javax.net.ServerSocketFactory;
 
-import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.KeyReply;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
@@ -309,7 +308,7 @@ class CmtpListenerTest {
                     endpointCalls.computeIfAbsent(method.getName(), name -> new AtomicInteger()).incrementAndGet();
                     return switch (method.getName()) {
                         case "keyRequest" -> new KeyReply(new byte[32], new byte[64]);
-                        case "keyBind" -> new BoundKeyReply(new byte[32], new byte[64]);
+                        case "keyBind" -> KeyReply.bound(new byte[32], new byte[64]);
                         case "mail" -> MailOutcome.reply(new SignedStatus(StatusWord.SUCCESS, new byte[64]));
                         case "status" -> new SignedStatus((StatusWord) args[0], new byte[64]);
                         default -> null;
