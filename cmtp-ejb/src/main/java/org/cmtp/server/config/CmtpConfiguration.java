@@ -73,6 +73,11 @@ public class CmtpConfiguration {
         dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
                 "cmtp.dial-networks (CMTP_DIAL_NETWORKS)");
         deliveryDeadlineSeconds = seconds(config, "cmtp.delivery-deadline", 120);
+        if (deliveryDeadlineSeconds >= relayLeaseSeconds) {
+            LOG.warning(() -> "CMTP cmtp.delivery-deadline (" + deliveryDeadlineSeconds + " s) is not shorter than"
+                    + " cmtp.relay-lease (" + relayLeaseSeconds + " s): a hanging delivery may outlive its lease, and"
+                    + " another worker may then send the same message again");
+        }
         relayMaxPow = (int) count(config, "cmtp.relay-max-pow", 24);
         if (relayMaxPow > 512) {
             throw new IllegalStateException("cmtp.relay-max-pow (CMTP_RELAY_MAX_POW) must be 0..512 bits, was " + relayMaxPow);

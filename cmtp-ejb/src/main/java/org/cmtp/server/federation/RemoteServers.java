@@ -118,8 +118,8 @@ public class RemoteServers {
                 try {
                     return talkTo(domain, target, deadline, conversation);
                 } catch (IOException e) { // CmtpClientException included
-                    failures.add(target + ": " + (deadline.passed() ? deadlineText(deadline) + " (" + e.getMessage() + ")"
-                            : e.getMessage()));
+                    String why = deadline.passed() ? deadlineText(deadline) + " (" + e.getMessage() + ")" : e.getMessage();
+                    failures.add(describe(target) + ": " + why);
                 }
             }
         }
@@ -139,7 +139,7 @@ public class RemoteServers {
             byte[] key = client.serverKey();
             if (MessageDigest.isEqual(key, identity.publicKey())) {
                 // Our own key: the MX leads back here. Talking on would relay to ourselves, again and again.
-                LOG.warning(() -> "CMTP " + target + " (an MX host of " + domain + ") presents this server's own key:"
+                LOG.warning(() -> "CMTP " + describe(target) + ", a server of " + domain + ", presents this server's own key:"
                         + " a loop; not relaying through it");
                 throw new IOException("presents this server's own key (a loop)");
             }
@@ -149,6 +149,14 @@ public class RemoteServers {
             }
             return conversation.with(client, key);
         }
+    }
+
+    /** {@code mx.example.org (192.0.2.7:9001)}. */
+    private static String describe(DeliveryTarget target) {
+        String address = target.address().getAddress() == null ? target.address().getHostString()
+                : target.address().getAddress().getHostAddress();
+        return target.host() + " (" + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":"
+                + target.address().getPort() + ")";
     }
 
     private static String deadlineText(AttemptDeadline deadline) {

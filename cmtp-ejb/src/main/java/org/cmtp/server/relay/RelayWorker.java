@@ -101,12 +101,7 @@ public class RelayWorker {
     /** The domains this worker's threads are delivering to now: not claimed again until they are done. */
     private final Set<String> busyDomains = ConcurrentHashMap.newKeySet();
 
-    /**
-     * Takes this instance's name as the lease owner and releases what a previous run of the
-     * same instance still holds: that run is dead (no two running instances share a name),
-     * and without this its claims would hold up to {@value #BATCH} messages for the whole
-     * lease after a crash (ADR 0009).
-     */
+    /** Makes the delivery threads (none run until there is work) and releases the previous run's claims. */
     @PostConstruct
     void start() {
         int threads = configuration.relayParallelism();
@@ -122,6 +117,12 @@ public class RelayWorker {
         deliveries.shutdownNow(); // what is in flight is claimed again after a restart or the lease
     }
 
+    /**
+     * Takes this instance's name as the lease owner and releases what a previous run of the
+     * same instance still holds: that run is dead (no two running instances share a name),
+     * and without this its claims would hold up to {@value #BATCH} messages for the whole
+     * lease after a crash (ADR 0009).
+     */
     private void releaseClaimsOfPreviousRun() {
         Config config = ConfigProvider.getConfig();
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
