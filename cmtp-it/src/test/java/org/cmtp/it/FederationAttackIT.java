@@ -305,6 +305,23 @@ class FederationAttackIT {
         assertResponsive(alpha);
     }
 
+    /** Every domain anyone asks about may get a pin: the admin API hands them out a page at a time. */
+    @Test
+    @Order(7)
+    void theKnownServersAreListedAPageAtATime() throws Exception {
+        AdminClient.Reply first = alphaAdmin.get("/api/known-servers?offset=0&limit=1");
+        assertEquals(200, first.status(), first.body());
+        int total = Integer.parseInt(first.header("X-Total-Count"));
+        assertTrue(total >= 2, "beta.test and the hostile servers that presented a key are pinned: " + total);
+        assertEquals(1, first.json().asJsonArray().size());
+        AdminClient.Reply second = alphaAdmin.get("/api/known-servers?offset=1&limit=1");
+        assertTrue(second.json().asJsonArray().getJsonObject(0).getString("domain")
+                .compareTo(first.json().asJsonArray().getJsonObject(0).getString("domain")) > 0, "by domain, page by page");
+        assertEquals(total, alphaAdmin.get("/api/known-servers").json().asJsonArray().size(), "the default page holds all");
+        assertEquals(400, alphaAdmin.get("/api/known-servers?limit=1001").status(), "a page has at most 1000");
+        assertEquals(400, alphaAdmin.get("/api/known-servers?offset=-1").status());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private static void sendThroughAlpha(MailBytes mail) throws IOException {

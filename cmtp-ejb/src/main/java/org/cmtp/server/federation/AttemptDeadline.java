@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class AttemptDeadline implements AutoCloseable {
 
-    private final Instant end;
     private final Duration length;
     private final ScheduledExecutorService alarm;
+    private final List<Socket> guarded = new ArrayList<>();
     private final List<ScheduledFuture<?>> closings = new ArrayList<>();
+    private Instant end;
 
     AttemptDeadline(Duration length, ScheduledExecutorService alarm) {
         this.length = length;
@@ -34,25 +35,47 @@ final class AttemptDeadline implements AutoCloseable {
         return length;
     }
 
-    boolean passed() {
+    synchronized boolean passed() {
         return !Instant.now().isBefore(end);
     }
 
     /** What is left, at least 1 ms (for timeouts, where 0 would mean "forever"). */
-    Duration remaining() {
+    synchronized Duration remaining() {
         Duration left = Duration.between(Instant.now(), end);
         return left.toMillis() < 1 ? Duration.ofMillis(1) : left;
     }
 
     /** Closes {@code socket} when the deadline passes (at once if it has). */
     synchronized Socket guard(Socket socket) {
-        closings.add(alarm.schedule(() -> closeQuietly(socket), remaining().toMillis(), TimeUnit.MILLISECONDS));
+        guarded.add(socket);
+        schedule(socket);
         return socket;
+    }
+
+    /**
+     * Starts the deadline afresh, for the next message of a delivery: each message has the
+     * whole deadline, so a batch of large ones is not cut short by the ones before it. A
+     * hanging server still holds the attempt for one deadline at most: it never gets to the
+     * next message.
+     */
+    synchronized void restart() {
+        cancelClosings();
+        end = Instant.now().plus(length);
+        guarded.forEach(this::schedule);
     }
 
     /** The attempt is over: nothing is closed any more. */
     @Override
     public synchronized void close() {
+        cancelClosings();
+        guarded.clear();
+    }
+
+    private void schedule(Socket socket) {
+        closings.add(alarm.schedule(() -> closeQuietly(socket), remaining().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void cancelClosings() {
         closings.forEach(closing -> closing.cancel(false));
         closings.clear();
     }

@@ -49,6 +49,15 @@ public class RemoteServers {
         T with(CmtpClient client, byte[] serverKey) throws IOException;
     }
 
+    /**
+     * A conversation that delivers several messages: it calls {@code nextMessage} before each
+     * message after the first, which gives that message the whole {@code cmtp.delivery-deadline}.
+     */
+    @FunctionalInterface
+    public interface Deliveries<T> {
+        T with(CmtpClient client, byte[] serverKey, Runnable nextMessage) throws IOException;
+    }
+
     private static final Logger LOG = Logger.getLogger(RemoteServers.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
@@ -90,6 +99,12 @@ public class RemoteServers {
      */
     public <T> T talkTo(String requestedDomain, Conversation<T> conversation)
             throws RemoteDomainException, ServerKeyChangedException {
+        return deliver(requestedDomain, (client, serverKey, nextMessage) -> conversation.with(client, serverKey));
+    }
+
+    /** As {@link #talkTo}, for a conversation that may restart the deadline message by message. */
+    public <T> T deliver(String requestedDomain, Deliveries<T> conversation)
+            throws RemoteDomainException, ServerKeyChangedException {
         String domain = DomainNames.canonical(requestedDomain);
         Destination destination;
         try {
@@ -126,7 +141,7 @@ public class RemoteServers {
         throw new RemoteDomainException("no CMTP server of " + domain + " answered: " + String.join("; ", failures));
     }
 
-    private <T> T talkTo(String domain, DeliveryTarget target, AttemptDeadline deadline, Conversation<T> conversation)
+    private <T> T talkTo(String domain, DeliveryTarget target, AttemptDeadline deadline, Deliveries<T> conversation)
             throws IOException, ServerKeyChangedException {
         Socket socket = deadline.guard(new Socket());
         Duration connectTimeout = min(CONNECT_TIMEOUT, deadline.remaining());
@@ -147,7 +162,7 @@ public class RemoteServers {
             if (!keyBindKnown && client.usesKeyBind()) {
                 pins.keyBindSeen(domain);
             }
-            return conversation.with(client, key);
+            return conversation.with(client, key, deadline::restart);
         }
     }
 

@@ -250,8 +250,15 @@ public class RelayWorker {
     private boolean attempt(String domain, List<QueuedMessage> messages) {
         Deque<QueuedMessage> pending = new ArrayDeque<>(messages);
         try {
-            remote.talkTo(domain, (client, serverKey) -> {
+            remote.deliver(domain, (client, serverKey, nextMessage) -> {
+                // Each message answered on this connection gives the next one the whole
+                // cmtp.delivery-deadline; a server that hangs never gets a second one.
+                boolean first = true;
                 while (!pending.isEmpty()) {
+                    if (!first) {
+                        nextMessage.run();
+                    }
+                    first = false;
                     send(pending.peek(), client, serverKey);
                     pending.poll();
                 }
