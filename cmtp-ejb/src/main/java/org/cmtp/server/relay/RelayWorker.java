@@ -114,7 +114,9 @@ public class RelayWorker {
 
     @PreDestroy
     void stop() {
-        deliveries.shutdownNow(); // what is in flight is claimed again after a restart or the lease
+        // No interrupts: a thread interrupted inside a database call can make H2 close its file.
+        // What is still in flight is claimed again after the restart or the lease.
+        deliveries.shutdown();
     }
 
     /**
