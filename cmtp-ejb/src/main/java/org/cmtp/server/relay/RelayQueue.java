@@ -113,6 +113,15 @@ public class RelayQueue {
                 .executeUpdate() == 1;
     }
 
+    /** Gives back {@code worker}'s claim on message {@code id} unused: due at once for any worker, no attempt counted. */
+    public void release(long id, String worker) {
+        em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = NULL, q.leaseUntil = NULL"
+                + " WHERE q.id = :id AND q.leaseOwner = :worker")
+                .setParameter("id", id)
+                .setParameter("worker", worker)
+                .executeUpdate();
+    }
+
     /**
      * Releases every lease {@code worker} holds, making those messages claimable at once.
      * Called at startup with the instance's own name: what it holds then was claimed by its

@@ -172,6 +172,7 @@ public class RelayWorker {
             // (docs/BENCHMARKS.md). Domains being delivered to are not claimed again; their
             // threads claim their next batches themselves.
             List<Long> claimed;
+            boolean allStarted;
             do {
                 if (freeThreads.availablePermits() == 0) {
                     break; // the next round looks again
@@ -179,11 +180,9 @@ public class RelayWorker {
                 Instant now = Instant.now();
                 claimed = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH,
                         null, Set.copyOf(busyDomains));
-                deliver(claimed);
-            } while (claimed.size() == BATCH);
+                allStarted = deliver(claimed);
+            } while (allStarted && claimed.size() == BATCH);
             lastRun = Instant.now();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // shutting down
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP relay round failed", e);
         } finally {
@@ -197,18 +196,25 @@ public class RelayWorker {
     }
 
     /**
-     * Hands the claimed messages, by destination domain, to the delivery threads, waiting for
-     * a free one when all are busy (at most {@code cmtp.delivery-deadline}, when every thread
-     * is stuck on a hanging domain).
+     * Hands the claimed messages, by destination domain, to the delivery threads. When all
+     * threads are busy, the claims of the domains left over are given back unused, for the
+     * next round: the round itself never waits for a remote server.
+     *
+     * @return whether every domain got a thread
      */
-    private void deliver(List<Long> ids) throws InterruptedException {
+    private boolean deliver(List<Long> ids) {
         Map<String, List<QueuedMessage>> byDomain = new LinkedHashMap<>();
         for (long id : ids) {
             // empty when deleted by the operator meanwhile
             queue.find(id).ifPresent(m -> byDomain.computeIfAbsent(m.getRecipientDomain(), d -> new ArrayList<>()).add(m));
         }
+        boolean allStarted = true;
         for (Map.Entry<String, List<QueuedMessage>> domain : byDomain.entrySet()) {
-            freeThreads.acquire();
+            if (!allStarted || !freeThreads.tryAcquire()) {
+                allStarted = false;
+                domain.getValue().forEach(m -> queue.release(m.getId(), workerId));
+                continue;
+            }
             busyDomains.add(domain.getKey());
             try {
                 deliveries.execute(() -> deliverToDomain(domain.getKey(), domain.getValue()));
@@ -218,6 +224,7 @@ public class RelayWorker {
                 throw e;
             }
         }
+        return allStarted;
     }
 
     /**
