@@ -72,7 +72,7 @@ final class AttemptDeadline implements AutoCloseable {
     }
 
     private void schedule(Socket socket) {
-        closings.add(alarm.schedule(() -> closeQuietly(socket), remaining().toMillis(), TimeUnit.MILLISECONDS));
+        closings.add(alarm.schedule(() -> closeQuietly(socket), remaining().toNanos(), TimeUnit.NANOSECONDS));
     }
 
     private void cancelClosings() {
