@@ -193,8 +193,9 @@ async function accounts() {
 
   const nameInput = h('input', { id: 'new-account-name', name: 'name', required: true, autocomplete: 'off',
     'aria-describedby': 'new-account-hint' });
+  // 12 characters at least, as the server requires: the xzibit is public, only the password protects it
   const passwordInput = h('input', { id: 'new-account-password', name: 'password', type: 'password', required: true,
-    autocomplete: 'new-password' });
+    minlength: 12, autocomplete: 'new-password', 'aria-describedby': 'new-account-hint' });
   const createButton = h('button', { type: 'submit', class: 'primary' }, 'Create account');
   const createForm = h('form', { class: 'create', id: 'create-account', onsubmit: (event) => {
     event.preventDefault();
@@ -224,7 +225,7 @@ async function accounts() {
     h('div', {}, h('label', { for: 'new-account-password' }, 'Password'), passwordInput),
     createButton),
   h('p', { id: 'new-account-hint', class: 'muted small' },
-    'The key pair is made on the server and sealed with the password, which is not kept.'),
+    'The key pair is made on the server and sealed with the password (at least 12 characters), which is not kept.'),
   errors);
 
   fill(view(), heading('Accounts'), h('div', { class: 'panel' }, searchForm, listArea), h('div', { class: 'panel' }, createForm));

@@ -19,7 +19,7 @@ final class Arguments {
     enum Kind { FLAG, VALUE, LIST }
 
     static final Map<String, Kind> GLOBAL = Map.of(
-            "server", Kind.VALUE, "timeout", Kind.VALUE, "server-key", Kind.VALUE, "help", Kind.FLAG);
+            "server", Kind.VALUE, "timeout", Kind.VALUE, "server-key", Kind.VALUE, "api", Kind.VALUE, "help", Kind.FLAG);
 
     static final Map<String, Map<String, Kind>> COMMANDS = commands();
 
@@ -32,6 +32,14 @@ final class Arguments {
         commands.put("open", Map.of("keys", Kind.VALUE));
         commands.put("bench", Map.of("connections", Kind.VALUE, "messages", Kind.VALUE, "size", Kind.VALUE,
                 "to", Kind.VALUE, "per-connection", Kind.VALUE, "keyrequest", Kind.FLAG, "warm-up", Kind.VALUE));
+        commands.put("signin", Map.of("password-file", Kind.VALUE));
+        commands.put("signout", Map.of());
+        commands.put("inbox", Map.of("offset", Kind.VALUE, "limit", Kind.VALUE));
+        commands.put("read", Map.of("keys", Kind.VALUE, "save", Kind.VALUE, "password-file", Kind.VALUE));
+        commands.put("delete", Map.of());
+        commands.put("mark", Map.of("read", Kind.FLAG, "unread", Kind.FLAG));
+        commands.put("sessions", Map.of("revoke", Kind.VALUE));
+        commands.put("passwd", Map.of("password-file", Kind.VALUE, "new-password-file", Kind.VALUE));
         return commands;
     }
 

@@ -47,7 +47,7 @@ final class Cli {
     static final int FAILURE = 2;
 
     static final String USAGE_TEXT = """
-            usage: cmtp [--server HOST[:PORT]] [--timeout SECONDS] [--server-key HEX] COMMAND ...
+            usage: cmtp [--server HOST[:PORT]] [--api URL] [--timeout SECONDS] [--server-key HEX] COMMAND ...
 
               keyrequest ACCOUNT@DOMAIN            print the account's public key (hex)
               login ACCOUNT [--out FILE] [--force] [--password-file FILE]
@@ -59,6 +59,22 @@ final class Cli {
                    [--cc A@D,...] [--reply-to R] [--attach FILE...]
                                                    seal and send; one line per receipt
               open --keys FILE MESSAGE_FILE        decrypt a stored message and print it
+              signin ACCOUNT@DOMAIN [--password-file FILE]
+                                                   sign in to the user API by proof of key (the
+                                                   password opens the key here; only a signature
+                                                   is sent); the session is kept for the commands
+                                                   below and for send from that address
+              signout                              revoke this session and forget it
+              inbox [--offset N] [--limit N]       list your messages, newest first
+              read ID [--save DIR] [--keys FILE] [--password-file FILE]
+                                                   decrypt and print a message; --save writes its
+                                                   attachments into DIR (names made safe)
+              delete ID                            delete a message
+              mark ID --read|--unread              mark a message read or unread
+              sessions [--revoke ID]               list your sessions, or revoke one
+              passwd [--password-file FILE] [--new-password-file FILE]
+                                                   re-seal your key with a new password (here) and
+                                                   upload only the new xzibit (CMTP_NEW_PASSWORD)
               bench [--connections N] [--messages M] [--size BYTES] [--to ACCOUNT@DOMAIN]
                     [--per-connection K] [--keyrequest] [--warm-up W]
                                                    send M messages of BYTES over N connections;
@@ -68,7 +84,8 @@ final class Cli {
                                                    --keyrequest: M KEYREQUESTs for --to instead;
                                                    --warm-up: W more first, not measured
 
-            --server defaults to 127.0.0.1:9001, --timeout to 30 seconds. The server's key is
+            --server defaults to 127.0.0.1:9001, --api (the user API) to http://HOST:8080/ of
+            --server, --timeout to 30 seconds. The server's key is
             trusted as presented unless --server-key pins it. A server that once advertised
             address-bound key replies (KEYBIND) is asked only that way from then on (remembered
             in $CMTP_CONFIG_DIR, else ~/.config/cmtp/known-servers); so is one pinned with
@@ -104,6 +121,18 @@ final class Cli {
                 case "send" -> send(context);
                 case "open" -> open(context);
                 case "bench" -> bench(context);
+                case "signin" -> users(context).signIn(context.api(),
+                        address("signin", context.arguments().positionals(1, "one ACCOUNT@DOMAIN").get(0)));
+                case "signout" -> users(context).signOut();
+                case "inbox" -> users(context).inbox(context.arguments().integer("offset", 0, 0, Integer.MAX_VALUE),
+                        context.arguments().integer("limit", 50, 1, 500));
+                case "read" -> users(context).read(messageId(context),
+                        context.arguments().value("keys").map(Path::of).orElse(null),
+                        context.arguments().value("save").map(Path::of).orElse(null));
+                case "delete" -> users(context).delete(messageId(context));
+                case "mark" -> users(context).mark(messageId(context), readFlag(context.arguments()));
+                case "sessions" -> users(context).sessions(context.arguments().value("revoke").orElse(null));
+                case "passwd" -> users(context).changePassword();
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -124,6 +153,27 @@ final class Cli {
             err.println("cmtp: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return FAILURE;
         }
+    }
+
+    private UserCommands users(Context context) {
+        return new UserCommands(out, KnownServers.in(environment), context.timeout(), context.pinnedKey(),
+                (prompt, fileOption, variable) -> password(context.arguments(), prompt, fileOption, variable));
+    }
+
+    private static long messageId(Context context) throws UsageException {
+        String id = context.arguments().positionals(1, "one message ID").get(0);
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new UsageException("'" + id + "' is not a message id (a number, as cmtp inbox shows)");
+        }
+    }
+
+    private static boolean readFlag(Arguments arguments) throws UsageException {
+        if (arguments.flag("read") == arguments.flag("unread")) {
+            throw new UsageException("mark needs --read or --unread");
+        }
+        return arguments.flag("read");
     }
 
     /** The global options of one run. */
@@ -156,6 +206,22 @@ final class Cli {
 
         CmtpClient connect() throws CmtpClientException {
             return CmtpClient.connect(server.resolve(), timeout, timeout);
+        }
+
+        /** The user API: --api, else HTTP port 8080 of the --server host. */
+        java.net.URI api() throws UsageException {
+            String given = arguments.value("api").orElse(null);
+            String text = given != null ? given
+                    : "http://" + (server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host()) + ":8080/";
+            try {
+                java.net.URI uri = new java.net.URI(text.endsWith("/") ? text : text + "/");
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new UsageException("--api " + text + ": give an http:// or https:// URL");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("--api " + text + ": " + e.getMessage());
+            }
         }
     }
 
@@ -247,30 +313,36 @@ final class Cli {
     }
 
     private char[] password(Arguments arguments, String account) throws UsageException, IOException {
-        Optional<String> file = arguments.value("password-file");
+        return password(arguments, "Password for " + account + ": ", "password-file", "CMTP_PASSWORD");
+    }
+
+    /** A password from the file option (its first line), else the environment variable, else the console. */
+    private char[] password(Arguments arguments, String prompt, String fileOption, String variable)
+            throws UsageException, IOException {
+        Optional<String> file = arguments.value(fileOption);
         if (file.isPresent()) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(Path.of(file.get()), StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                throw new UsageException("--password-file " + file.get() + ": no such file");
+                throw new UsageException("--" + fileOption + " " + file.get() + ": no such file");
             }
             if (lines.isEmpty()) {
-                throw new UsageException("--password-file " + file.get() + " is empty");
+                throw new UsageException("--" + fileOption + " " + file.get() + " is empty");
             }
             return lines.get(0).toCharArray();
         }
-        String fromEnvironment = environment.get("CMTP_PASSWORD");
+        String fromEnvironment = environment.get(variable);
         if (fromEnvironment != null) {
             return fromEnvironment.toCharArray();
         }
         if (console != null) {
-            char[] typed = console.readPassword("Password for %s: ", account);
+            char[] typed = console.readPassword("%s", prompt);
             if (typed != null) {
                 return typed;
             }
         }
-        throw new UsageException("no password: give --password-file FILE or set CMTP_PASSWORD (no console to ask)");
+        throw new UsageException("no password: give --" + fileOption + " FILE or set " + variable + " (no console to ask)");
     }
 
     private int send(Context context) throws UsageException, IOException, FailureException {
@@ -308,6 +380,11 @@ final class Cli {
                     arguments.value("reply-to").orElse(""), addresses("--cc", arguments.list("cc")), attachments);
         } catch (IllegalArgumentException e) {
             throw new UsageException("send: " + e.getMessage());
+        }
+        UserCommands users = users(context);
+        Optional<UserSessionFile> session = users.sessionFor(from);
+        if (session.isPresent()) { // signed in: authenticated submission through the user API, from any network
+            return users.send(session.get(), mail) ? OK : FAILURE;
         }
         List<Receipt> receipts;
         try (Connected connected = connect(context)) {
@@ -364,21 +441,7 @@ final class Cli {
             throw new FailureException(messageFile + " does not open with the keys in " + keysFile + ": "
                     + e.getMessage());
         }
-        out.println("From: " + printable(mail.message().source().toString()));
-        out.println("To: " + printable(mail.message().destination().toString()));
-        out.println("Reply-To: " + printable(mail.body().replyTo()));
-        out.println("Subject: " + printable(mail.body().subject()));
-        out.println("Date: " + printable(mail.body().date()));
-        out.println("CC: " + mail.body().carbonCopies().stream().map(a -> printable(a.toString()))
-                .collect(Collectors.joining(", ")));
-        for (Attachment attachment : mail.attachments()) {
-            out.println("Attachment: " + printable(attachment.fileName()) + " (" + attachment.data().length + " bytes)");
-        }
-        out.println();
-        out.print(printableText(mail.body().text()));
-        if (!mail.body().text().endsWith("\n")) {
-            out.println();
-        }
+        printMail(out, mail);
         return OK;
     }
 
@@ -396,6 +459,25 @@ final class Cli {
                 messages, size, to, mode, perConnection, warmUp, err);
         out.println(result.summary());
         return result.errors().isEmpty() && result.latenciesNanos().length == messages ? OK : FAILURE;
+    }
+
+    /** Prints an opened message: the header fields, the attachments' names and sizes, the text. */
+    static void printMail(PrintStream out, ReceivedMail mail) {
+        out.println("From: " + printable(mail.message().source().toString()));
+        out.println("To: " + printable(mail.message().destination().toString()));
+        out.println("Reply-To: " + printable(mail.body().replyTo()));
+        out.println("Subject: " + printable(mail.body().subject()));
+        out.println("Date: " + printable(mail.body().date()));
+        out.println("CC: " + mail.body().carbonCopies().stream().map(a -> printable(a.toString()))
+                .collect(Collectors.joining(", ")));
+        for (Attachment attachment : mail.attachments()) {
+            out.println("Attachment: " + printable(attachment.fileName()) + " (" + attachment.data().length + " bytes)");
+        }
+        out.println();
+        out.print(printableText(mail.body().text()));
+        if (!mail.body().text().endsWith("\n")) {
+            out.println();
+        }
     }
 
     static MailAddress address(String what, String text) throws UsageException {

@@ -7,23 +7,26 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * What the CLI remembers about the servers it talked to, across runs: which ones answer
- * key requests with address-bound replies (KEYBIND, PROTOCOL.md §4a). Once a server has
+ * key requests with address-bound replies (KEYBIND, PROTOCOL.md §4a) — once a server has
  * advertised it, every later run asks it with KEYBIND and refuses version-1 key replies, so
- * an attacker who strips the line from the unsigned OHAI reply cannot downgrade the CLI.
+ * an attacker who strips the line from the unsigned OHAI reply cannot downgrade the CLI —
+ * and the server key of each user API, pinned on first use.
  *
  * <p>The file is {@code known-servers} in the user's configuration directory:
  * {@code $CMTP_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/cmtp}, else {@code ~/.config/cmtp};
- * one line per server, {@code HOST:PORT keybind}. Created owner-only.
+ * one line per fact, {@code HOST:PORT keybind} or {@code API-URL key HEX}. Created owner-only.
  */
 final class KnownServers {
 
     private static final String KEYBIND = "keybind";
+    private static final String KEY = "key";
 
     private final Path file;
 
@@ -51,18 +54,61 @@ final class KnownServers {
 
     /** @return whether {@code server} has advertised KEYBIND to this user before */
     boolean keyBind(ServerAddress server) throws IOException {
-        return keyBindServers().contains(server.toString());
+        return read().containsKey(server + " " + KEYBIND);
     }
 
     /** Remembers that {@code server} speaks KEYBIND; a no-op when it is known already. */
     void rememberKeyBind(ServerAddress server) throws IOException {
-        Set<String> servers = keyBindServers();
-        if (!servers.add(server.toString())) {
-            return;
+        Map<String, String> entries = read();
+        if (entries.putIfAbsent(server + " " + KEYBIND, "") == null) {
+            write(entries);
         }
-        StringBuilder text = new StringBuilder("# servers that answer key requests with address-bound replies"
-                + " (KEYBIND); written by cmtp\n");
-        servers.forEach(s -> text.append(s).append(' ').append(KEYBIND).append('\n'));
+    }
+
+    /** @return the server key pinned for the user API at {@code api} (a base URL), if any */
+    Optional<byte[]> pinnedKey(String api) throws IOException {
+        return Optional.ofNullable(read().get(api + " " + KEY)).map(HexFormat.of()::parseHex);
+    }
+
+    /**
+     * Pins {@code key} for the user API at {@code api} on first use; afterwards the same key
+     * must be presented.
+     *
+     * @throws FailureException naming both keys when another one is pinned
+     */
+    void checkKey(String api, byte[] key) throws IOException, FailureException {
+        Map<String, String> entries = read();
+        String presented = HexFormat.of().formatHex(key);
+        String pinned = entries.get(api + " " + KEY);
+        if (pinned == null) {
+            entries.put(api + " " + KEY, presented);
+            write(entries);
+        } else if (!pinned.equals(presented)) {
+            throw new FailureException(api + " presented the server key " + presented + ", not the pinned " + pinned
+                    + " (changed, or someone in between?); if the change is expected, remove its line from " + file);
+        }
+    }
+
+    /** Every remembered entry: "NAME ATTRIBUTE" → value (empty for a flag). */
+    private Map<String, String> read() throws IOException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] words = line.trim().split("\\s+");
+                if (words.length >= 2 && !words[0].startsWith("#")) {
+                    entries.put(words[0] + " " + words[1], words.length > 2 ? words[2] : "");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // nothing remembered yet
+        }
+        return entries;
+    }
+
+    private void write(Map<String, String> entries) throws IOException {
+        StringBuilder text = new StringBuilder("# what cmtp remembers of servers: HOST:PORT keybind (answers key requests"
+                + " address-bound), API-URL key HEX (pinned server key); written by cmtp\n");
+        entries.forEach((name, value) -> text.append(name).append(value.isEmpty() ? "" : " " + value).append('\n'));
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path temporary = Files.createTempFile(directory, ".known-servers", ".tmp",
@@ -71,18 +117,8 @@ final class KnownServers {
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private Set<String> keyBindServers() throws IOException {
-        Set<String> servers = new LinkedHashSet<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] words = line.trim().split("\\s+");
-                if (words.length == 2 && !words[0].startsWith("#") && words[1].equals(KEYBIND)) {
-                    servers.add(words[0]);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            // nothing remembered yet
-        }
-        return servers;
+    /** The directory this file is in: the user's cmtp configuration directory. */
+    Path directory() {
+        return file.toAbsolutePath().getParent();
     }
 }

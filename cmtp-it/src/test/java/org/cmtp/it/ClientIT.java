@@ -57,6 +57,8 @@ class ClientIT {
     private static final String DOMAIN = "client.test";
     private static final String ADMIN_PASSWORD = "pw-client";
     private static final String CAROL_PASSWORD = "carol's password 7";
+    /** A sender of another domain: this test's client is outside the server's cmtp.relay-networks. */
+    private static final String OUTSIDER = "frank@outside.test";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private LaunchedServer server;
@@ -111,7 +113,8 @@ class ClientIT {
         Path notes = Files.writeString(work.resolve("notes.txt"), "first line\nsecond line\n");
         Path picture = Files.write(work.resolve("picture.bin"), new byte[] {0, 1, 2, (byte) 0xFF});
         int before = messages("carol").size();
-        Run send = cli(Map.of(), "send", "--from", "carol@" + DOMAIN, "--to", "carol@" + DOMAIN,
+        // from outside cmtp.relay-networks: a sender of another domain (our own is refused, PROTOCOL.md §7)
+        Run send = cli(Map.of(), "send", "--from", OUTSIDER, "--to", "carol@" + DOMAIN,
                 "--subject", "Zeugnis für Carol", "--text", "Hello Carol,\nall sealed.\n",
                 "--attach", notes.toString(), picture.toString());
         assertEquals(0, send.exit(), send.toString());
@@ -125,9 +128,9 @@ class ClientIT {
         Run open = cli(Map.of(), "open", "--keys", keys.toString(), raw.toString());
         assertEquals(0, open.exit(), open.toString());
         String shown = open.out();
-        assertTrue(shown.contains("From: carol@" + DOMAIN + "\n"), shown);
+        assertTrue(shown.contains("From: " + OUTSIDER + "\n"), shown);
         assertTrue(shown.contains("To: carol@" + DOMAIN + "\n"), shown);
-        assertTrue(shown.contains("Reply-To: carol@" + DOMAIN + "\n"), shown);
+        assertTrue(shown.contains("Reply-To: " + OUTSIDER + "\n"), shown);
         assertTrue(shown.contains("Subject: Zeugnis für Carol\n"), shown);
         assertTrue(shown.matches("(?s).*Date: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\n.*"), shown);
         assertTrue(shown.contains("CC: \n"), shown);
@@ -164,7 +167,7 @@ class ClientIT {
             assertThrows(NoSuchAccountException.class, () -> client.login("nobody", serverKey));
 
             List<Receipt> receipts = new MailSender(client, serverKey, Clock.systemUTC()).send(
-                    OutgoingMail.from(carolAddress).to(carolAddress, new MailAddress("nobody", DOMAIN))
+                    OutgoingMail.from(MailAddress.parse(OUTSIDER)).to(carolAddress, new MailAddress("nobody", DOMAIN))
                             .subject("API").text("sent through MailSender").build());
             assertEquals(2, receipts.size());
             Receipt receipt = receipts.get(0);
@@ -175,7 +178,8 @@ class ClientIT {
                     "libsodium agrees the receipt is the server's signature over the message hash");
             assertEquals(StatusWord.KEYNOTAVAILABLE, receipts.get(1).status());
 
-            byte[] foreign = new Message(Message.PLAINTEXT, new MailAddress("dave", "elsewhere.test"), carolAddress,
+            byte[] foreign = new Message(Message.PLAINTEXT, new MailAddress("dave", "elsewhere.test"),
+                    MailAddress.parse(OUTSIDER),
                     "", new byte[10], List.of()).encode();
             SignedStatus refused = client.mail(foreign, ProofOfWork.none(), serverKey);
             assertEquals(StatusWord.DELIVERYFAILURE, refused.word(), "no open relay, and the refusal is signed");

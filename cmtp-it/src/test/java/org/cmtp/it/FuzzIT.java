@@ -181,6 +181,7 @@ class FuzzIT {
     private static Owed owed(byte[] input, int[] pieces) {
         CommandDecoder decoder = new CommandDecoder(ProtocolLimits.DEFAULTS);
         List<ReplyKind> kinds = new ArrayList<>();
+        int badCommands = 0; // over the connection's life: a valid command does not reset it (cmtp.max-bad-commands)
         int offset = 0;
         for (int piece : pieces) {
             int length = Math.min(piece, input.length - offset);
@@ -198,7 +199,8 @@ class FuzzIT {
                     }
                 } catch (ProtocolException e) {
                     kinds.add(ReplyKind.STATUS);
-                    if (!e.isRecoverable() || decoder.consecutiveErrors() >= MAX_BAD_COMMANDS) {
+                    badCommands++;
+                    if (!e.isRecoverable() || badCommands >= MAX_BAD_COMMANDS) {
                         return new Owed(kinds, true);
                     }
                 }

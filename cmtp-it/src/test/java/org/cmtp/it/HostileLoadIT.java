@@ -77,6 +77,8 @@ class HostileLoadIT {
                 .with("CMTP_IDLE_TIMEOUT", "4")
                 .with("CMTP_MESSAGE_TIMEOUT", "8")
                 .with("CMTP_MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS))
+                // every client here comes from 127.0.0.1: the per-client cap must not be what refuses them
+                .with("CMTP_MAX_CONNECTIONS_PER_CLIENT", Integer.toString(MAX_CONNECTIONS))
                 .with("CMTP_MAIL_MEMORY", Integer.toString(MAIL_MEMORY_MIB))
                 .start();
         admin = new AdminClient(server.http(), "admin", PASSWORD);

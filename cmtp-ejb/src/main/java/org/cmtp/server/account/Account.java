@@ -80,6 +80,11 @@ public class Account {
         return xzibit.clone();
     }
 
+    /** A new xzibit for the same key pair, sealed with another password by the holder. */
+    void setXzibit(byte[] xzibit) {
+        this.xzibit = xzibit.clone();
+    }
+
     public Instant getCreated() {
         return created;
     }

@@ -29,6 +29,8 @@ public class AccountService {
 
     private static final Logger LOG = Logger.getLogger(AccountService.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Shortest password of an account made on the server; see {@link #checkNewPassword}. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
@@ -62,13 +64,25 @@ public class AccountService {
     /** A new account whose keys are made on the server and sealed with {@code password}. */
     public Account createWithPassword(String name, char[] password) {
         checkNewName(name);
-        if (password == null || password.length < 8) {
-            throw new AccountException(AccountException.Kind.INVALID, "password",
-                    "the password must have at least 8 characters");
-        }
+        checkNewPassword(password);
         Ed25519KeyPair keys = Ed25519KeyPair.generate(RANDOM);
         byte[] xzibit = Xzibit.create(password, keys, RANDOM).toBytes();
         return persist(new Account(name, keys.publicKey(), xzibit, Instant.now()));
+    }
+
+    /**
+     * The password of a new account has at least {@value #MIN_PASSWORD_LENGTH} characters
+     * (Unicode code points). LOGIN hands the account's xzibit to anyone who asks (PROTOCOL.md
+     * §5), so the password is all that stands between an offline guesser and the key pair;
+     * the LOGIN rate limit only slows down fetching the xzibit, not guessing at it.
+     *
+     * @throws AccountException naming the field {@code password} if it is too short
+     */
+    static void checkNewPassword(char[] password) {
+        if (password == null || Character.codePointCount(password, 0, password.length) < MIN_PASSWORD_LENGTH) {
+            throw new AccountException(AccountException.Kind.INVALID, "password",
+                    "the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
     }
 
     /** A new account with a public key and xzibit made by the client. */
@@ -115,15 +129,31 @@ public class AccountService {
     }
 
     /**
-     * Deletes the account and every message of its mailbox, in this one transaction: either
-     * both are gone or neither is.
+     * Deletes the account, every message of its mailbox and its user API sessions, in this
+     * one transaction: either all are gone or none is. (A session outliving its account would
+     * sign in whoever gets the same name next.)
      */
     public void delete(String name) {
         Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
         int messages = mailbox.deleteAll(account);
+        em.createQuery("DELETE FROM UserSession s WHERE s.account = :name").setParameter("name", name).executeUpdate();
         em.remove(account);
         em.flush();
         LOG.info(() -> "CMTP account deleted: " + name + " with " + messages + " message(s)");
+    }
+
+    /**
+     * Replaces the account's xzibit with one its holder sealed with a new password (the user
+     * API's password change). The server cannot open it; it checks that it is well-formed.
+     */
+    public void replaceXzibit(String name, byte[] xzibit) {
+        Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
+        try {
+            account.setXzibit(Xzibit.parse(xzibit).toBytes());
+        } catch (RuntimeException e) {
+            throw new AccountException(AccountException.Kind.INVALID, "xzibit", "not a well-formed xzibit: " + e.getMessage());
+        }
+        LOG.info(() -> "CMTP account " + name + ": its holder sealed the key with a new password");
     }
 
     public Account setEnabled(String name, boolean enabled) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,10 @@ public class CmtpConfiguration {
     private int loginRate;
     private int adminLoginFailures;
     private long adminLockoutSeconds;
+    private long userSessionSeconds;
+    private int signInRate;
+    private long maxMessageSize;
+    private int maxAttachments;
     private int keyCacheSize;
     private int foreignKeyRate;
     private RelayNetworks dialNetworks;
@@ -68,6 +73,11 @@ public class CmtpConfiguration {
         loginRate = (int) count(config, "cmtp.login-rate", 60);
         adminLoginFailures = (int) count(config, "cmtp.admin-login-failures", 10);
         adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
+        userSessionSeconds = seconds(config, "cmtp.user-session-lifetime", 7 * 24 * 3600);
+        signInRate = (int) count(config, "cmtp.signin-rate", 30);
+        // the same keys and defaults as the CMTP listener's (CmtpActivationSpec)
+        maxMessageSize = count(config, "cmtp.max-message-size", 25 * 1024 * 1024);
+        maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
         keyCacheSize = (int) count(config, "cmtp.key-cache-size", 10_000);
         foreignKeyRate = (int) count(config, "cmtp.foreign-key-rate", 60);
         dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
@@ -142,6 +152,25 @@ public class CmtpConfiguration {
     /** The first admin lockout, in seconds; each further failure doubles it, up to an hour. */
     public long adminLockoutSeconds() {
         return adminLockoutSeconds;
+    }
+
+    /** How long a user API session lasts after its sign-in. */
+    public long userSessionSeconds() {
+        return userSessionSeconds;
+    }
+
+    /** Sign-in attempts (challenges and proofs) per minute per client address, and per account; 0: no limit. */
+    public int signInRate() {
+        return signInRate;
+    }
+
+    /** The largest message accepted, in bytes, on the CMTP port and through the user API alike. */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public int maxAttachments() {
+        return maxAttachments;
     }
 
     /** Relayed keys kept at most; the least recently used goes first. 0: none kept. */
@@ -229,6 +258,17 @@ public class CmtpConfiguration {
      */
     public boolean isLocalDomain(String domain) {
         return domain.isEmpty() || domains.contains(DomainNames.canonical(domain));
+    }
+
+    /**
+     * {@code cmtp.generated-admin-password-file}: where a generated admin password is
+     * written (owner-only) instead of into the log, which is kept and copied by whatever
+     * collects the server's output. Unset (the EAR): the log. The launcher sets
+     * {@code $CMTP_DATA_DIR/admin-password}.
+     */
+    public Optional<Path> generatedAdminPasswordFile() {
+        return ConfigProvider.getConfig().getOptionalValue("cmtp.generated-admin-password-file", String.class)
+                .map(String::trim).filter(p -> !p.isEmpty()).map(Path::of);
     }
 
     /** The administrator password given by the operator, if any. */

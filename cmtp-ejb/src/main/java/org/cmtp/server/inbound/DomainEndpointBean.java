@@ -6,16 +6,9 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.cmtp.message.Message;
-import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.protocol.KeyBinding;
@@ -26,30 +19,20 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.CmtpRequestListener;
-import org.cmtp.ra.api.DeliveredMail;
 import org.cmtp.ra.api.MailOutcome;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.federation.KeyDirectory;
-import org.cmtp.server.relay.QueuedMessage;
-import org.cmtp.server.relay.RelayQueue;
 import org.cmtp.server.identity.ServerIdentity;
-import org.cmtp.server.mailbox.Mailbox;
-import org.cmtp.server.mailbox.MailboxWriter;
-import org.cmtp.server.mailbox.StoredMessage;
-import org.cmtp.server.metrics.ServerMetrics;
-import org.cmtp.server.metrics.ServerMetrics.Event;
-import org.cmtp.server.persistence.CommitsToDisk;
 
 /**
  * The domain's side of the CMTP listener: answers KEYREQUEST, LOGIN and MAIL from the
  * database. The resource adapter calls it for every such command; the listening
  * address and limits come from the server configuration (see {@code CmtpActivationSpec}).
  *
- * <p>Transactions are demarcated by the services it calls, not here: {@link MailboxWriter#store}
- * returns once the message is committed (in {@link Mailbox}), and only then does this bean
- * sign a {@code SUCCESS} receipt.
+ * <p>Transactions are demarcated by the services it calls, not here: {@link MailIntake} stores
+ * or queues a message and signs a {@code SUCCESS} receipt only once it is committed.
  *
  * <p>No {@code resourceAdapter} activation property: the adapter's name differs by
  * packaging ({@code cmtp-ra} deployed alone on Payara Micro, {@code cmtp#cmtp-ra} inside
@@ -68,19 +51,13 @@ public class DomainEndpointBean implements CmtpRequestListener {
     @EJB
     private AccountService accounts;
     @Inject
-    private MailboxWriter mailbox;
-    @EJB
-    private RelayQueue relayQueue;
-    @Inject
-    private CommitsToDisk disk;
-    @Inject
     private KeyDirectory keys;
     @Inject
     private CmtpConfiguration configuration;
     @Inject
-    private ServerMetrics metrics;
-    @Inject
     private LoginRateLimiter loginLimiter;
+    @Inject
+    private MailIntake intake;
     @Inject
     private ForeignKeyRequestLimiter foreignKeyRequests;
 
@@ -111,7 +88,7 @@ public class DomainEndpointBean implements CmtpRequestListener {
         }
         Optional<byte[]> key = request.isForServer() ? Optional.of(identity.publicKey())
                 : keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
-        return key.<Reply>map(k -> new BoundKeyReply(k, identity.sign(request.bytesToSign(k))))
+        return key.<Reply>map(k -> KeyReply.bound(k, identity.sign(request.bytesToSign(k))))
                 .orElseGet(() -> new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(
                         KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain()))));
     }
@@ -131,80 +108,14 @@ public class DomainEndpointBean implements CmtpRequestListener {
     }
 
     /**
-     * Stores the message for a local account, or refuses it. A stored message is reported
-     * back as a {@link MailOutcome#delivered local delivery}, with the exact stored bytes and
-     * mailbox id, so that the adapter hands it to applications listening for the account.
+     * Stores the message for a local account, queues it for another domain, or refuses it
+     * ({@link MailIntake}). A stored message is reported back as a
+     * {@link MailOutcome#delivered local delivery}, with the exact stored bytes and mailbox
+     * id, so that the adapter hands it to applications listening for the account.
      */
     @Override
     public MailOutcome mail(Command.Mail mail, ClientInfo client) {
-        long started = System.nanoTime();
-        MailOutcome outcome = handleMail(mail, client);
-        metrics.timeMail(Duration.ofNanos(System.nanoTime() - started));
-        metrics.count(Event.RECEIVED);
-        Event event = switch (outcome.status().word()) {
-            case SUCCESS -> outcome.localDelivery().isPresent() ? Event.STORED : Event.QUEUED;
-            case DELIVERYFAILURE -> Event.REJECTED;
-            default -> Event.FAILED;
-        };
-        metrics.count(event, mail.message().source().toString(), mail.message().destination().toString(),
-                switch (event) {
-                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, or relaying not allowed";
-                    case FAILED -> "FAILURE: could not be stored or queued";
-                    default -> null;
-                });
-        return outcome;
-    }
-
-    private MailOutcome handleMail(Command.Mail mail, ClientInfo client) {
-        Message message = mail.message();
-        byte[] receiptHash = message.hash512();
-        if (!configuration.isLocalDomain(message.destination().domain())) {
-            // queued for another domain: a reply only, never handed to local applications
-            return MailOutcome.reply(relay(mail, client, receiptHash));
-        }
-        Optional<Account> account = accounts.findReadOnly(message.destination().account()).filter(Account::isEnabled);
-        if (account.isEmpty()) {
-            LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
-            return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String sender = message.source().toString();
-        byte[] stored;
-        long id;
-        try {
-            stored = message.withLogLine(logLine(now, client));
-            id = mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
-                    + "; answering FAILURE so that the sender keeps it", e);
-            return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
-        }
-        String domain = message.destination().domain().isEmpty() ? configuration.primaryDomain()
-                : message.destination().domain().toLowerCase(Locale.ROOT);
-        return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
-                new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
-    }
-
-    /** Mail for another domain: queued when the client may relay through us, refused otherwise (never an open relay). */
-    private SignedStatus relay(Command.Mail mail, ClientInfo client, byte[] receiptHash) {
-        Message message = mail.message();
-        if (!configuration.relayNetworks().allows(client.remoteAddress())) {
-            LOG.info(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
-                    + " (not in cmtp.relay-networks)");
-            return status(StatusWord.DELIVERYFAILURE, receiptHash);
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        try {
-            byte[] stored = message.withLogLine(logLine(now, client));
-            relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
-                    message.destination().domain(), now, message.source().isServer()));
-            disk.force();
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
-                    + "; answering FAILURE so that the sender keeps it", e);
-            return status(StatusWord.FAILURE, receiptHash);
-        }
-        return status(StatusWord.SUCCESS, receiptHash);
+        return intake.accept(mail.message(), client, configuration.relayNetworks().allows(client.remoteAddress()));
     }
 
     @Override
@@ -214,10 +125,5 @@ public class DomainEndpointBean implements CmtpRequestListener {
 
     private KeyReply keyReply(byte[] publicKey) {
         return new KeyReply(publicKey, identity.sign(publicKey));
-    }
-
-    /** PROTOCOL.md §6: "2026-11-28T16:00:00Z example.org accepted from 192.0.2.7\n". */
-    private String logLine(Instant now, ClientInfo client) {
-        return now + " " + configuration.primaryDomain() + " accepted from " + client.remoteHost() + "\n";
     }
 }

@@ -4,15 +4,14 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.ClientNetwork;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.config.SlidingWindowLimiter;
 
@@ -80,16 +79,8 @@ public class ForeignKeyRequestLimiter {
         return false;
     }
 
-    /** The address counted for a client: an IPv4 address itself, an IPv6 address's /64 (as {@code 2001:db8:0:1::/64}). */
+    /** The address counted for a client: an IPv4 address itself, an IPv6 address's /64 ({@link ClientNetwork}). */
     static String clientKey(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] prefix = Arrays.copyOf(address.getAddress(), 8);
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i += 2) {
-            text.append(Integer.toHexString(((prefix[i] & 0xFF) << 8) | (prefix[i + 1] & 0xFF))).append(':');
-        }
-        return text.append(":/64").toString();
+        return ClientNetwork.of(address);
     }
 }

@@ -5,12 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.ClientNetwork;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.config.SlidingWindowLimiter;
 
 /**
  * {@code cmtp.login-rate}: LOGIN hands out an account's xzibit, which can be attacked
  * offline with guessed passwords, so one client address gets only so many per minute.
+ * IPv6 clients are counted per /64 ({@link ClientNetwork}): one host holds a whole /64.
  * Per instance: several instances behind one address each count on their own.
  */
 @ApplicationScoped
@@ -27,6 +29,6 @@ public class LoginRateLimiter {
     }
 
     public boolean allows(ClientInfo client) {
-        return limiter.tryAcquire(client.remoteAddress().getHostAddress(), System.currentTimeMillis());
+        return limiter.tryAcquire(ClientNetwork.of(client.remoteAddress()), System.currentTimeMillis());
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -88,9 +89,9 @@ public class BodyFiles {
     private void open(Path configured, boolean tryDirectIo) {
         Path dir = configured.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, OwnerOnly.directory(dir)); // new directories only: an operator's stay as they are
             for (int shard = 0; shard < 256; shard++) {
-                Files.createDirectories(dir.resolve(String.format("%02x", shard)));
+                Files.createDirectories(dir.resolve(String.format("%02x", shard)), OwnerOnly.directory(dir));
             }
             forceDirectory(dir);
         } catch (IOException | RuntimeException e) {
@@ -148,7 +149,8 @@ public class BodyFiles {
     }
 
     private static void writeThroughCache(Path file, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OwnerOnly.file(file))) {
             ByteBuffer bytes = ByteBuffer.wrap(content);
             while (bytes.hasRemaining()) {
                 channel.write(bytes);

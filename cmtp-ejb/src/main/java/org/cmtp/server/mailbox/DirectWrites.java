@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,8 +62,9 @@ final class DirectWrites {
     /** Writes {@code content} to the new file {@code file} and forces it to disk. */
     void write(Path file, byte[] content) throws IOException {
         ByteBuffer buffer = take();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                ExtendedOpenOption.DIRECT)) {
+        try (FileChannel channel = FileChannel.open(file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT),
+                OwnerOnly.file(file))) {
             long position = 0;
             for (int offset = 0; offset < content.length; offset += CHUNK) {
                 int length = Math.min(CHUNK, content.length - offset);

@@ -70,6 +70,56 @@ public class Mailbox {
                 .getResultList();
     }
 
+    /** The messages of an account as its holder lists them, newest first (highest id first among equal times). */
+    public List<MailboxEntry> entries(Account account, int first, int max) {
+        return entries(account, "", null).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** The messages of an account stored after message {@code afterId}, oldest first: what a waiting client is told. */
+    public List<MailboxEntry> entriesAfter(Account account, long afterId) {
+        List<MailboxEntry> newest = new java.util.ArrayList<>(
+                entries(account, " AND m.id > :after", afterId).setMaxResults(100).getResultList());
+        java.util.Collections.reverse(newest);
+        return newest;
+    }
+
+    /** The id of the account's newest message, 0 for an empty mailbox. */
+    public long newestId(Account account) {
+        Long newest = em.createQuery("SELECT MAX(m.id) FROM StoredMessage m WHERE m.account = :account", Long.class)
+                .setParameter("account", account).getSingleResult();
+        return newest == null ? 0 : newest;
+    }
+
+    private jakarta.persistence.TypedQuery<MailboxEntry> entries(Account account, String condition, Long after) {
+        jakarta.persistence.TypedQuery<MailboxEntry> query = em.createQuery(
+                "SELECT NEW org.cmtp.server.mailbox.MailboxEntry(m.id, m.sender, m.size, m.received, m.seen, "
+                + "m.attachmentSizes) FROM StoredMessage m WHERE m.account = :account" + condition
+                + " ORDER BY m.received DESC, m.id DESC", MailboxEntry.class)
+                .setParameter("account", account);
+        if (after != null) {
+            query.setParameter("after", after);
+        }
+        return query;
+    }
+
+    /** One message of an account, as listed; empty when it has no such message. */
+    public java.util.Optional<MailboxEntry> entry(Account account, long id) {
+        return entries(account, " AND m.id = :after", id).getResultStream().findFirst();
+    }
+
+    /** How many messages an account has. */
+    public long count(Account account) {
+        return em.createQuery("SELECT COUNT(m) FROM StoredMessage m WHERE m.account = :account", Long.class)
+                .setParameter("account", account).getSingleResult();
+    }
+
+    /** Marks one message of {@code account} read or unread; false if it has no such message. */
+    public boolean markSeen(Account account, long id, boolean seen) {
+        return em.createQuery("UPDATE StoredMessage m SET m.seen = :seen WHERE m.account = :account AND m.id = :id")
+                .setParameter("seen", seen).setParameter("account", account).setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
     /** Deletes one message of {@code account} (its body file once the deletion has committed); false if it has no such message. */
     public boolean delete(Account account, long id) {
         return delete("m.account = :account AND m.id = :id", account, id) == 1;

@@ -63,6 +63,14 @@ public class StoredMessage {
     @Column(name = "RECEIPT_HASH", nullable = false, length = 64)
     private byte[] receiptHash;
 
+    /** Read by its account holder (the user API's read flag). */
+    @Column(name = "SEEN", nullable = false)
+    private boolean seen;
+
+    /** The attachments' sizes, comma-separated (empty: none), so that listing needs no content; null before V7. */
+    @Column(name = "ATTACHMENT_SIZES", length = 12000)
+    private String attachmentSizes;
+
     protected StoredMessage() {
     }
 
@@ -75,6 +83,7 @@ public class StoredMessage {
         this.received = InstantConverter.stored(received);
         this.clientAddress = clientAddress;
         this.receiptHash = receiptHash.clone();
+        this.attachmentSizes = AttachmentSizes.of(content);
     }
 
     /** A new, not yet persisted message with the same contents (for a retry after a rolled-back transaction). */
@@ -83,6 +92,7 @@ public class StoredMessage {
         copy.content = content;
         copy.size = size;
         copy.bodyFile = bodyFile;
+        copy.attachmentSizes = attachmentSizes;
         return copy;
     }
 
@@ -135,5 +145,13 @@ public class StoredMessage {
 
     public byte[] getReceiptHash() {
         return receiptHash.clone();
+    }
+
+    public boolean isSeen() {
+        return seen;
+    }
+
+    void setSeen(boolean seen) {
+        this.seen = seen;
     }
 }

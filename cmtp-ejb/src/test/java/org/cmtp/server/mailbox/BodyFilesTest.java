@@ -107,4 +107,19 @@ class BodyFilesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new BodyFiles(blocked.resolve("bodies")));
         assertTrue(e.getMessage().contains("CMTP_BODY_DIR") && e.getMessage().contains(blocked.toString()), e.getMessage());
     }
+
+    @Test
+    void bodyDirectoriesAndFilesAreTheServersAloneWhateverTheUmask() throws Exception {
+        for (boolean direct : new boolean[] {true, false}) {
+            Path bodies = dir.resolve("owner-only-" + direct);
+            BodyFiles files = new BodyFiles(bodies, direct);
+            String name = files.write(new byte[BodyFiles.MIN_BYTES]);
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(bodies)), "the body directory");
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(bodies.resolve(name).getParent())), "its subdirectories");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(bodies.resolve(name))), "a body file, written " + (direct ? "directly" : "through the cache"));
+        }
+    }
 }

@@ -19,7 +19,6 @@ import org.cmtp.crypto.CryptoException;
 import org.cmtp.crypto.Signatures;
 import org.cmtp.crypto.Xzibit;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandEncoder;
 import org.cmtp.protocol.KeyBinding;
@@ -199,7 +198,7 @@ public final class CmtpClient implements AutoCloseable {
         String name = "KEYBIND (server key)";
         Command.KeyBind request = Command.KeyBind.forServer();
         Reply reply = exchange(name, request);
-        if (reply instanceof BoundKeyReply key) {
+        if (reply instanceof KeyReply key) {
             byte[] publicKey = key.publicKey();
             if (!verifies(publicKey, request.bytesToSign(publicKey), key.signature())) {
                 throw fail(new InvalidSignatureException(server, name, "the server key's bound self-signature does not verify"));
@@ -285,7 +284,7 @@ public final class CmtpClient implements AutoCloseable {
         Command.KeyBind request = new Command.KeyBind(account, domain);
         String name = "KEYBIND " + account + "@" + domain;
         Reply reply = exchange(name, request);
-        if (reply instanceof BoundKeyReply key) {
+        if (reply instanceof KeyReply key) {
             byte[] publicKey = key.publicKey();
             if (!verifies(signerKey, request.bytesToSign(publicKey), key.signature())) {
                 throw fail(new InvalidSignatureException(server, name,

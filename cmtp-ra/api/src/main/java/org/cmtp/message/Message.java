@@ -176,6 +176,36 @@ public final class Message {
         return in.position() + (int) logLength;
     }
 
+    /**
+     * The length of each attachment of a raw message, read from its header and length
+     * fields only (nothing is copied or decoded): what a mailbox listing shows.
+     *
+     * @throws ProtocolException if the bytes end before the lengths say they should
+     */
+    public static long[] attachmentLengths(byte[] message) throws ProtocolException {
+        int logEnd = logEnd(message);
+        ByteBuffer in = ByteBuffer.wrap(message);
+        long count = Integer.toUnsignedLong(in.getInt(4));
+        long bodyLength = in.getLong(16);
+        if (bodyLength < 0 || bodyLength > message.length - logEnd || count > (message.length - logEnd) / 8) {
+            throw new TruncatedInputException("body");
+        }
+        long[] lengths = new long[(int) count];
+        long position = logEnd + bodyLength;
+        for (int i = 0; i < lengths.length; i++) {
+            if (position + 8 > message.length) {
+                throw new TruncatedInputException("attachment length");
+            }
+            lengths[i] = in.getLong((int) position);
+            position += 8;
+            if (lengths[i] < 0 || lengths[i] > message.length - position) {
+                throw new TruncatedInputException("attachment");
+            }
+            position += lengths[i];
+        }
+        return lengths;
+    }
+
     /** @return {@link #PLAINTEXT} or {@link #SEALED} */
     public int version() {
         return version;

@@ -103,7 +103,7 @@ public sealed interface Command
     /**
      * Asks for a public key with an address-bound answer (PROTOCOL.md §4a, extension
      * {@code KEYBIND 1}): the same fields and rules as {@link KeyRequest}, answered with a
-     * {@link BoundKeyReply} whose signature covers this question.
+     * an address-bound {@link KeyReply} whose signature covers this question.
      */
     record KeyBind(String user, String domain) implements Command {
 

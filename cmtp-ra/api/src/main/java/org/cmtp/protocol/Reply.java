@@ -5,5 +5,5 @@ package org.cmtp.protocol;
  * command is {@link ReplyKind}'s business; signatures are opaque 64-byte values here, made
  * and checked by the crypto layer.
  */
-public sealed interface Reply permits TextReply, KeyReply, BoundKeyReply, SignedStatus, LoginReply {
+public sealed interface Reply permits TextReply, KeyReply, SignedStatus, LoginReply {
 }

@@ -253,7 +253,7 @@ public final class ReplyDecoder {
                 stage = Stage.KEY;
             }
             case BOUND_KEY_OR_STATUS -> {
-                if (leading != BoundKeyReply.VERSION) {
+                if (leading != KeyReply.BOUND_VERSION) {
                     throw new BadVersionException("KEYBIND reply version (an address-bound reply is version 2)",
                             leading, false);
                 }
@@ -276,7 +276,7 @@ public final class ReplyDecoder {
         }
         byte[] publicKey = key.copy(0, KeyReply.PUBLIC_KEY_BYTES);
         byte[] signature = key.copy(KeyReply.PUBLIC_KEY_BYTES + 1, key.size() - 1);
-        complete(current == ReplyKind.BOUND_KEY_OR_STATUS ? new BoundKeyReply(publicKey, signature)
+        complete(current == ReplyKind.BOUND_KEY_OR_STATUS ? KeyReply.bound(publicKey, signature)
                 : new KeyReply(publicKey, signature));
     }
 

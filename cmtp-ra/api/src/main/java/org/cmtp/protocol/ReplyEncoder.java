@@ -15,14 +15,7 @@ public final class ReplyEncoder {
         }
         if (reply instanceof KeyReply key) {
             return ByteBuffer.allocate(KeyReply.WIRE_BYTES)
-                    .putInt(KeyReply.VERSION)
-                    .put(key.publicKey()).put((byte) 0)
-                    .put(key.signature()).put((byte) 0)
-                    .array();
-        }
-        if (reply instanceof BoundKeyReply key) {
-            return ByteBuffer.allocate(BoundKeyReply.WIRE_BYTES)
-                    .putInt(BoundKeyReply.VERSION)
+                    .putInt(key.version())
                     .put(key.publicKey()).put((byte) 0)
                     .put(key.signature()).put((byte) 0)
                     .array();

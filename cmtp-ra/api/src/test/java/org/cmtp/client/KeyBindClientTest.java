@@ -14,7 +14,6 @@ import java.util.function.Function;
 
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.Signatures;
-import org.cmtp.protocol.BoundKeyReply;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.KeyBinding;
 import org.cmtp.protocol.KeyReply;
@@ -52,15 +51,15 @@ class KeyBindClientTest {
                 byte[] key = mallory.publicKey();
                 reply = new KeyReply(key, Signatures.sign(server, key));
             } else if (request.isForServer()) {
-                reply = new BoundKeyReply(server.publicKey(), Signatures.sign(server, request.bytesToSign(server.publicKey())));
+                reply = KeyReply.bound(server.publicKey(), Signatures.sign(server, request.bytesToSign(server.publicKey())));
             } else if (request.user().equals("nobody")) {
                 reply = new SignedStatus(StatusWord.KEYNOTAVAILABLE, Signatures.sign(server,
                         KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain())));
             } else if (replay) {
                 Command.KeyBind asked = new Command.KeyBind("mallory", "evil.example");
-                reply = new BoundKeyReply(mallory.publicKey(), Signatures.sign(server, asked.bytesToSign(mallory.publicKey())));
+                reply = KeyReply.bound(mallory.publicKey(), Signatures.sign(server, asked.bytesToSign(mallory.publicKey())));
             } else {
-                reply = new BoundKeyReply(bob.publicKey(), Signatures.sign(server, request.bytesToSign(bob.publicKey())));
+                reply = KeyReply.bound(bob.publicKey(), Signatures.sign(server, request.bytesToSign(bob.publicKey())));
             }
         } else {
             reply = new TextReply("Good bye\n");

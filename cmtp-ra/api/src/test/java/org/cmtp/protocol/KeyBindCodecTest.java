@@ -54,14 +54,14 @@ class KeyBindCodecTest {
         Arrays.fill(key, (byte) 7);
         byte[] signature = new byte[64];
         Arrays.fill(signature, (byte) 9);
-        byte[] wire = ReplyEncoder.encode(new BoundKeyReply(key, signature));
+        byte[] wire = ReplyEncoder.encode(KeyReply.bound(key, signature));
         byte[] expected = ByteBuffer.allocate(102).putInt(2).put(key).put((byte) 0).put(signature).put((byte) 0).array();
         assertArrayEquals(expected, wire);
 
         ReplyDecoder decoder = new ReplyDecoder();
         decoder.expectReplyTo(new Command.KeyBind("bob", "example.org"));
         decoder.feed(wire);
-        assertEquals(new BoundKeyReply(key, signature), decoder.next().orElseThrow());
+        assertEquals(KeyReply.bound(key, signature), decoder.next().orElseThrow());
     }
 
     @Test

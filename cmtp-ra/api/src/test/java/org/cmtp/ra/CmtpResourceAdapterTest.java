@@ -208,7 +208,7 @@ class CmtpResourceAdapterTest {
 
             @Override
             public Reply keyBind(Command.KeyBind request, ClientInfo client) {
-                return new org.cmtp.protocol.BoundKeyReply(serverKey.publicKey(),
+                return org.cmtp.protocol.KeyReply.bound(serverKey.publicKey(),
                         Signatures.sign(serverKey, request.bytesToSign(serverKey.publicKey())));
             }
 

@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.server.account.AccountException;
+import org.cmtp.server.user.UserAccessException;
 
 /** Turns every failure of the API into a problem document; nothing leaks as an HTML error page. */
 public final class ProblemMappers {
@@ -28,6 +29,25 @@ public final class ProblemMappers {
             case NOT_FOUND -> Response.Status.NOT_FOUND;
         };
         return Problem.response(status, e.getMessage(), e.field());
+    }
+
+    static Response forUser(UserAccessException e) {
+        Response.Status status = switch (e.kind()) {
+            case INVALID -> Response.Status.BAD_REQUEST;
+            case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
+            case NOT_FOUND -> Response.Status.NOT_FOUND;
+            case TOO_MANY -> Response.Status.TOO_MANY_REQUESTS;
+            case TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
+        };
+        return Problem.response(status, e.getMessage(), e.field());
+    }
+
+    @Provider
+    public static class UserAccess implements ExceptionMapper<UserAccessException> {
+        @Override
+        public Response toResponse(UserAccessException e) {
+            return forUser(e);
+        }
     }
 
     @Provider
@@ -49,6 +69,9 @@ public final class ProblemMappers {
             }
             if (cause instanceof AccountException account) {
                 return forAccount(account);
+            }
+            if (cause instanceof UserAccessException user) {
+                return forUser(user);
             }
             LOG.log(Level.SEVERE, "admin API request failed", e);
             return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "the server failed: see its log", null);

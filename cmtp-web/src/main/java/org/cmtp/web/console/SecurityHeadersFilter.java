@@ -15,7 +15,7 @@ import java.io.IOException;
  * other origin), may not be framed by another site (clickjacking), and the browser must
  * not guess content types.
  */
-@WebFilter(urlPatterns = "/*")
+@WebFilter(urlPatterns = "/*", asyncSupported = true) // the user API's long poll is asynchronous
 public class SecurityHeadersFilter extends HttpFilter {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "

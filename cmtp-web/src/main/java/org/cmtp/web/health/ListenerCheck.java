@@ -7,13 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 import org.cmtp.ra.Setting;
+import org.cmtp.ra.inbound.CmtpListener;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready when the CMTP port accepts a connection ({@code cmtp.bind}/{@code cmtp.port}, the
- * wildcard address meaning loopback). The connection is closed at once, before any command.
+ * wildcard address meaning loopback) and the listener's accept loop is not failing (e.g.
+ * out of file descriptors: the kernel still completes connections into the backlog then, so
+ * the probe alone would pass). The probe connection is closed at once, before any command.
  */
 @Readiness
 @ApplicationScoped
@@ -32,6 +35,11 @@ public class ListenerCheck implements HealthCheck {
         String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+            String acceptProblem = CmtpListener.acceptProblemOfAny().orElse(null);
+            if (acceptProblem != null) {
+                return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
+                        .withData("error", acceptProblem).build();
+            }
             return HealthCheckResponse.named("cmtp-listener").up().withData("address", where).build();
         } catch (IOException e) {
             return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)

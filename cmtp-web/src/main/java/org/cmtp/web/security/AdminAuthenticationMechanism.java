@@ -1,5 +1,7 @@
 package org.cmtp.web.security;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -14,13 +16,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.function.BiPredicate;
 
+import org.cmtp.ra.api.ClientNetwork;
+import org.cmtp.server.admin.AdminCredentials;
 import org.cmtp.web.api.CrossSiteRequestFilter;
 
 /**
  * HTTP Basic for the admin API, as {@code @BasicAuthenticationMechanismDefinition} did it,
- * plus the lockout of {@link AdminLoginGuard}: a locked-out client address gets 429 with
- * {@code Retry-After} (a problem document) and its credentials are not even checked.
+ * plus the lockout of {@link AdminLoginGuard}: a locked-out client (an IPv4 address or an
+ * IPv6 /64) gets 429 with {@code Retry-After} (a problem document) and its credentials are
+ * not even checked, so a locked-out attacker costs no PBKDF2 run.
  * <p>
  * A request carrying {@code X-Requested-By} (the web console sends it on every call) gets
  * its 401 as a problem document without {@code WWW-Authenticate}: with that header the
@@ -36,6 +42,26 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
     private IdentityStoreHandler identityStores;
     @Inject
     private AdminLoginGuard guard;
+    @EJB
+    private AdminCredentials credentials;
+    /** Credentials accepted in the last minutes (no PBKDF2 needed); see {@link AdminCredentials#recentlyVerified}. */
+    private BiPredicate<String, char[]> recentlyVerified;
+
+    public AdminAuthenticationMechanism() {
+    }
+
+    /** A mechanism with these collaborators, outside a container (tests). */
+    AdminAuthenticationMechanism(IdentityStoreHandler identityStores, AdminLoginGuard guard,
+            BiPredicate<String, char[]> recentlyVerified) {
+        this.identityStores = identityStores;
+        this.guard = guard;
+        this.recentlyVerified = recentlyVerified;
+    }
+
+    @PostConstruct
+    void useCredentials() {
+        recentlyVerified = credentials::recentlyVerified;
+    }
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -45,23 +71,45 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
             return context.isProtected() ? challenge(request, response, context, "sign in as the administrator")
                     : context.doNothing();
         }
-        String client = request.getRemoteAddr();
+        String client = ClientNetwork.of(request.getRemoteAddr());
         long now = System.currentTimeMillis();
-        long wait = guard.lockedFor(client, now);
-        if (wait > 0) {
-            return tooManyFailures(response, (wait + 999) / 1000);
+        long locked = guard.lockedFor(client, now);
+        if (locked > 0) {
+            return tooManyFailures(response, (locked + 999) / 1000); // refused before any password check
         }
         String[] userAndPassword = decode(authorization.substring(6).trim());
-        if (userAndPassword != null) {
-            CredentialValidationResult result = identityStores.validate(
-                    new UsernamePasswordCredential(userAndPassword[0], userAndPassword[1]));
-            if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-                guard.succeeded(client);
-                return context.notifyContainerAboutLogin(result);
-            }
+        if (userAndPassword != null && recentlyVerified.test(userAndPassword[0], userAndPassword[1].toCharArray())) {
+            // the console's every request: known good, costs a digest, not PBKDF2, so not rationed
+            return login(context, userAndPassword);
         }
-        guard.failed(client, now);
+        long wait = guard.admit(client, now);
+        if (wait > 0) {
+            return tooManyFailures(response, (wait + 999) / 1000); // refused before any password check
+        }
+        CredentialValidationResult result;
+        try {
+            result = userAndPassword == null ? CredentialValidationResult.INVALID_RESULT : check(userAndPassword);
+        } catch (RuntimeException | Error e) {
+            guard.abandoned(client);
+            throw e;
+        }
+        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+            guard.succeeded(client);
+            return context.notifyContainerAboutLogin(result);
+        }
+        guard.failed(client, System.currentTimeMillis());
         return challenge(request, response, context, "wrong user name or password");
+    }
+
+    /** The identity store's verdict on a user name and password: a PBKDF2 hash check unless recently verified. */
+    private CredentialValidationResult check(String[] userAndPassword) {
+        return identityStores.validate(new UsernamePasswordCredential(userAndPassword[0], userAndPassword[1]));
+    }
+
+    private AuthenticationStatus login(HttpMessageContext context, String[] userAndPassword) {
+        CredentialValidationResult result = check(userAndPassword);
+        return result.getStatus() == CredentialValidationResult.Status.VALID
+                ? context.notifyContainerAboutLogin(result) : context.responseUnauthorized();
     }
 
     private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response,

@@ -29,7 +29,7 @@ public interface CmtpRequestListener {
      * reply whose signature covers the question; anything else is a {@code KEYNOTAVAILABLE}
      * signed over the bound context.
      *
-     * @return a {@link org.cmtp.protocol.BoundKeyReply} or a {@link SignedStatus}
+     * @return a an address-bound {@link KeyReply} or a {@link SignedStatus}
      */
     Reply keyBind(Command.KeyBind request, ClientInfo client);
 

@@ -30,6 +30,9 @@ public class CmtpActivationSpec implements ActivationSpec {
     public static final int DEFAULT_MAX_BAD_COMMANDS = 10;
     public static final int DEFAULT_MAX_ATTACHMENTS = 1000;
     public static final int DEFAULT_MAIL_MEMORY_MIB = 128;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 20;
+    public static final int DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_MAIL_STALL_TIMEOUT_SECONDS = 60;
 
     private ResourceAdapter resourceAdapter;
     private String bindAddress;
@@ -37,6 +40,9 @@ public class CmtpActivationSpec implements ActivationSpec {
     private Integer maxMessageSize;
     private Integer maxAttachments;
     private Integer maxConnections;
+    private Integer maxConnectionsPerClient;
+    private Integer writeTimeoutSeconds;
+    private Integer mailStallTimeoutSeconds;
     private Integer mailMemoryMiB;
     private Integer idleTimeoutSeconds;
     private Integer messageTimeoutSeconds;
@@ -50,6 +56,9 @@ public class CmtpActivationSpec implements ActivationSpec {
         requireRange("maxMessageSize", effectiveMaxMessageSize(), 1024, Integer.MAX_VALUE);
         requireRange("maxAttachments", effectiveMaxAttachments(), 0, 100_000);
         requireRange("maxConnections", effectiveMaxConnections(), 1, 100_000);
+        requireRange("maxConnectionsPerClient", effectiveMaxConnectionsPerClient(), 0, 100_000);
+        requireRange("writeTimeoutSeconds", effectiveWriteTimeoutSeconds(), 1, 86_400);
+        requireRange("mailStallTimeoutSeconds", effectiveMailStallTimeoutSeconds(), 1, 86_400);
         requireRange("mailMemoryMiB", effectiveMailMemoryMiB(), 1, 1024L * 1024);
         if (effectiveMailMemoryMiB() * 1024L * 1024 < effectiveMaxMessageSize() + 256L * 1024) {
             throw invalid("mailMemoryMiB", "(" + effectiveMailMemoryMiB() + " MiB) must hold at least one message of"
@@ -101,6 +110,24 @@ public class CmtpActivationSpec implements ActivationSpec {
 
     public int effectiveMaxConnections() {
         return maxConnections != null ? maxConnections : Setting.integer("cmtp.max-connections", DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** Connections one client (an IPv4 address, an IPv6 /64) may hold open at once; 0 = no limit. */
+    public int effectiveMaxConnectionsPerClient() {
+        return maxConnectionsPerClient != null ? maxConnectionsPerClient
+                : Setting.integer("cmtp.max-connections-per-client", DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+    }
+
+    /** Seconds a connection may stay blocked writing replies its client does not read before it is closed. */
+    public int effectiveWriteTimeoutSeconds() {
+        return writeTimeoutSeconds != null ? writeTimeoutSeconds
+                : Setting.integer("cmtp.write-timeout", DEFAULT_WRITE_TIMEOUT_SECONDS);
+    }
+
+    /** Seconds a MAIL may go without a byte arriving before its memory is given back and the connection closed. */
+    public int effectiveMailStallTimeoutSeconds() {
+        return mailStallTimeoutSeconds != null ? mailStallTimeoutSeconds
+                : Setting.integer("cmtp.mail-stall-timeout", DEFAULT_MAIL_STALL_TIMEOUT_SECONDS);
     }
 
     /** MiB of heap for messages still arriving, over all connections of this listener (see MessageMemory). */
@@ -170,6 +197,30 @@ public class CmtpActivationSpec implements ActivationSpec {
 
     public void setMaxConnections(Integer maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    public Integer getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public void setMaxConnectionsPerClient(Integer maxConnectionsPerClient) {
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+    }
+
+    public Integer getWriteTimeoutSeconds() {
+        return writeTimeoutSeconds;
+    }
+
+    public void setWriteTimeoutSeconds(Integer writeTimeoutSeconds) {
+        this.writeTimeoutSeconds = writeTimeoutSeconds;
+    }
+
+    public Integer getMailStallTimeoutSeconds() {
+        return mailStallTimeoutSeconds;
+    }
+
+    public void setMailStallTimeoutSeconds(Integer mailStallTimeoutSeconds) {
+        this.mailStallTimeoutSeconds = mailStallTimeoutSeconds;
     }
 
     public Integer getMailMemoryMiB() {

@@ -3,10 +3,8 @@ package org.cmtp.ra.inbound;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.work.Work;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -38,17 +36,28 @@ import org.cmtp.ra.api.MailOutcome;
  * {@link CommandDecoder} cut it into commands, answers what the adapter can answer itself
  * (greetings, errors) and asks the endpoint for the rest.
  *
- * <p>Time limits: the socket read timeout is the idle timeout while no command is in
- * progress, and never more than what is left of the message timeout while a MAIL is
- * arriving, so a client trickling bytes is cut off at the message timeout. A client that
- * vanishes mid-message leaves nothing behind: the message only reaches the endpoint once
- * it is complete.
+ * <p>Time limits: outside a MAIL, the connection is closed once it has gone the idle
+ * timeout without completing a command; bytes that complete nothing (a lone {@code \0},
+ * PROTOCOL.md §1.4, or a command trickled in pieces) do not keep it open. While a MAIL is
+ * arriving, it is closed when no byte came for the mail stall timeout (its mail memory is
+ * then given back at once, not at the end of the message timeout), and at the latest at
+ * the message timeout, so a client trickling bytes is cut off too. A client that vanishes
+ * mid-message leaves nothing behind: the message only reaches the endpoint once it is
+ * complete. Writing is limited by the listener's watchdog ({@link ReplyWriter}).
+ *
+ * <p>Bad commands are counted over the connection's whole life: a valid command between
+ * them does not reset the count ({@code cmtp.max-bad-commands}).
  */
 final class CmtpSession implements Work {
 
     private static final Logger LOG = Logger.getLogger(CmtpSession.class.getName());
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final byte[] NO_CONTEXT = new byte[0];
+    /**
+     * The kernel's send buffer of a connection: replies are small (under 300 bytes), so this
+     * costs no speed, and it bounds the kernel memory a client that never reads can fill.
+     */
+    static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
     private final CmtpActivationSpec spec;
@@ -56,23 +65,37 @@ final class CmtpSession implements Work {
     private final MessageMemory messageMemory;
     private final Consumer<DeliveredMail> localDeliveries;
     private final Consumer<CmtpSession> onEnd;
+    private final ConstantReplies constantReplies;
     private final CommandDecoder decoder;
     private final ClientInfo client;
-    private OutputStream out;
+    /** Written by the session's thread once, read by the watchdog's. */
+    private volatile ReplyWriter out;
     private long mailStartedNanos = -1;
+    /** When the last command (or bad command) was answered: the idle timeout counts from here. */
+    private long lastCommandNanos = System.nanoTime();
+    /** Bad commands over the connection's life (cmtp.max-bad-commands). */
+    private int badCommands;
+    /** What the current socket read timeout stands for, to log the right cause. */
+    private Deadline readDeadline = Deadline.IDLE;
     /** Bytes read since the MAIL in progress began, and the room reserved for them in {@link MessageMemory}. */
     private long mailBytes;
     private long reservedBytes;
     private volatile boolean open = true;
+    /** Set by the watchdog when it closed the connection, so the session does not log the close again. */
+    private volatile boolean closedByWatchdog;
+
+    /** What a socket read timeout means. */
+    private enum Deadline { IDLE, MAIL_STALL, MESSAGE }
 
     CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint, MessageMemory messageMemory,
-                Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
+                ConstantReplies constantReplies, Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
         this.socket = socket;
         this.spec = spec;
         this.endpoint = endpoint;
         this.messageMemory = messageMemory;
         this.localDeliveries = localDeliveries;
         this.onEnd = onEnd;
+        this.constantReplies = constantReplies;
         this.decoder = new CommandDecoder(ProtocolLimits.DEFAULTS
                 .withMaxMessageBytes(spec.effectiveMaxMessageSize())
                 .withMaxAttachments(spec.effectiveMaxAttachments()));
@@ -85,14 +108,18 @@ final class CmtpSession implements Work {
     public void run() {
         try (Socket s = socket) {
             s.setTcpNoDelay(true);
-            out = new BufferedOutputStream(s.getOutputStream(), 8192);
+            s.setSendBufferSize(SEND_BUFFER_BYTES);
+            out = new ReplyWriter(s.getOutputStream());
             reply(new TextReply(spec.effectiveBanner() + "\n"));
             out.flush();
+            lastCommandNanos = System.nanoTime();
             serve(s.getInputStream());
         } catch (SocketTimeoutException e) {
-            LOG.fine(() -> "CMTP " + client.remoteHost() + " timed out" + (decoder.inMail() ? " inside a MAIL" : ""));
+            logTimeout();
         } catch (SocketException e) {
-            LOG.log(Level.FINE, "CMTP connection from " + client.remoteHost() + " ended", e);
+            if (!closedByWatchdog) {
+                LOG.log(Level.FINE, "CMTP connection from " + client.remoteHost() + " ended", e);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "CMTP connection from " + client.remoteHost() + " failed", e);
         } finally {
@@ -164,6 +191,17 @@ final class CmtpSession implements Work {
         mailBytes = 0;
     }
 
+    private void logTimeout() {
+        switch (readDeadline) {
+            case IDLE -> LOG.fine(() -> "CMTP " + client.remoteHost() + " completed no command within the idle timeout"
+                    + " (cmtp.idle-timeout, " + spec.effectiveIdleTimeoutSeconds() + " s)");
+            case MAIL_STALL -> LOG.info(() -> "CMTP closing " + client.remoteHost() + ": its MAIL sent nothing for "
+                    + spec.effectiveMailStallTimeoutSeconds() + " s (cmtp.mail-stall-timeout); its "
+                    + (reservedBytes >> 10) + " KiB of mail memory are given back");
+            case MESSAGE -> LOG.fine(() -> "CMTP " + client.remoteHost() + " timed out inside a MAIL (cmtp.message-timeout)");
+        }
+    }
+
     /** Answers every command the decoder has completed; false when the session must end. */
     private boolean answerCompleteCommands() throws IOException {
         while (true) {
@@ -174,6 +212,7 @@ final class CmtpSession implements Work {
                 if (!refuse(e)) {
                     return false;
                 }
+                lastCommandNanos = System.nanoTime();
                 continue;
             }
             if (command.isEmpty()) {
@@ -184,6 +223,7 @@ final class CmtpSession implements Work {
             if (!answer(command.get())) {
                 return false;
             }
+            lastCommandNanos = System.nanoTime(); // answered: the idle timeout counts from here
         }
     }
 
@@ -200,9 +240,9 @@ final class CmtpSession implements Work {
             out.flush();
             return false;
         } else if (command instanceof Command.KeyRequest keyRequest) {
-            reply(ask(listener -> listener.keyRequest(keyRequest, client)));
+            reply(ask(keyRequest, listener -> listener.keyRequest(keyRequest, client)));
         } else if (command instanceof Command.KeyBind keyBind) {
-            reply(ask(listener -> listener.keyBind(keyBind, client)));
+            reply(ask(keyBind, listener -> listener.keyBind(keyBind, client)));
         } else if (command instanceof Command.Login login) {
             reply(ask(listener -> listener.login(login, client)));
         } else if (command instanceof Command.Mail mail) {
@@ -236,22 +276,34 @@ final class CmtpSession implements Work {
         }
     }
 
-    /** Answers a protocol error with a signed FAILURE; false when the session must end. */
+    /**
+     * Answers a protocol error with a signed FAILURE; false when the session must end. The
+     * first refusal of a connection is logged at INFO, the others at FINE: a client sending
+     * garbage cannot fill the log.
+     */
     private boolean refuse(ProtocolException e) throws IOException {
-        LOG.fine(() -> "CMTP " + client.remoteHost() + ": " + e.getMessage());
-        reply(ask(listener -> listener.status(StatusWord.FAILURE, NO_CONTEXT)));
+        badCommands++;
+        reply(ask(ConstantReplies.REFUSAL, listener -> listener.status(StatusWord.FAILURE, NO_CONTEXT)));
         if (!e.isRecoverable()) {
             out.flush();
             LOG.info(() -> "CMTP closing " + client.remoteHost() + ": " + e.getMessage());
             return false;
         }
-        if (decoder.consecutiveErrors() >= spec.effectiveMaxBadCommands()) {
+        Level level = badCommands == 1 ? Level.INFO : Level.FINE;
+        LOG.log(level, () -> "CMTP refused a command from " + client.remoteHost() + ": " + e.getMessage()
+                + (badCommands == 1 ? " (further refusals on this connection are logged at FINE)" : ""));
+        if (badCommands >= spec.effectiveMaxBadCommands()) {
             out.flush();
-            LOG.info(() -> "CMTP closing " + client.remoteHost() + " after " + decoder.consecutiveErrors()
-                    + " bad commands in a row");
+            LOG.info(() -> "CMTP closing " + client.remoteHost() + " after " + badCommands
+                    + " bad commands (cmtp.max-bad-commands)");
             return false;
         }
         return true;
+    }
+
+    /** As {@link #ask(Function)}, sending the kept reply instead when {@code request}'s is the same for everybody. */
+    private Reply ask(Object request, Function<CmtpRequestListener, Reply> call) throws IOException {
+        return constantReplies.reply(request, () -> ask(call));
     }
 
     private <T> T ask(Function<CmtpRequestListener, T> request) throws IOException {
@@ -263,7 +315,7 @@ final class CmtpSession implements Work {
     }
 
     private void reply(Reply reply) throws IOException {
-        out.write(ReplyEncoder.encode(reply));
+        out.send(ReplyEncoder.encode(reply));
     }
 
     private void trackMailStart() {
@@ -276,16 +328,28 @@ final class CmtpSession implements Work {
         }
     }
 
+    /**
+     * The read timeout for the next read, and what it stands for: outside a MAIL what is left
+     * of the idle timeout since the last complete command; inside one the mail stall timeout,
+     * cut short by what is left of the message timeout.
+     */
     private int readTimeoutMillis() throws SocketTimeoutException {
-        long idle = spec.effectiveIdleTimeoutSeconds() * 1000L;
         if (mailStartedNanos < 0) {
-            return (int) idle;
+            readDeadline = Deadline.IDLE;
+            long left = spec.effectiveIdleTimeoutSeconds() * 1000L - (System.nanoTime() - lastCommandNanos) / 1_000_000L;
+            if (left <= 0) {
+                throw new SocketTimeoutException("idle timeout");
+            }
+            return (int) left;
         }
         long left = millisLeftForMessage();
         if (left <= 0) {
+            readDeadline = Deadline.MESSAGE;
             throw new SocketTimeoutException("message timeout");
         }
-        return (int) Math.max(1, Math.min(idle, left));
+        long stall = spec.effectiveMailStallTimeoutSeconds() * 1000L;
+        readDeadline = stall < left ? Deadline.MAIL_STALL : Deadline.MESSAGE;
+        return (int) Math.max(1, Math.min(stall, left));
     }
 
     /** What is left of the message timeout for the MAIL in progress. */
@@ -294,7 +358,24 @@ final class CmtpSession implements Work {
         return spec.effectiveMessageTimeoutSeconds() * 1000L - (System.nanoTime() - started) / 1_000_000L;
     }
 
-    /** Closes the connection from outside: undeployment or adapter stop. */
+    /** How long the session has been blocked writing replies at {@code nowNanos}; 0 when it is not writing. */
+    long writingForNanos(long nowNanos) {
+        ReplyWriter writer = out;
+        return writer == null ? 0 : writer.writingForNanos(nowNanos);
+    }
+
+    /** Closes a connection whose client has not taken its replies within the write timeout (the listener's watchdog). */
+    void closeStuckWrite() {
+        if (closedByWatchdog) {
+            return; // closed in an earlier round; the blocked write is still ending
+        }
+        closedByWatchdog = true;
+        LOG.info(() -> "CMTP closing " + client.remoteHost() + ": it has not read its replies for "
+                + spec.effectiveWriteTimeoutSeconds() + " s (cmtp.write-timeout)");
+        abort();
+    }
+
+    /** Closes the connection from outside: undeployment, adapter stop, or the watchdog. */
     void abort() {
         open = false;
         try {

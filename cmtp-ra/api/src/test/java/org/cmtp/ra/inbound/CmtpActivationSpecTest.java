@@ -25,6 +25,9 @@ class CmtpActivationSpecTest {
         assertEquals(300, spec.effectiveIdleTimeoutSeconds());
         assertEquals(10, spec.effectiveMaxBadCommands());
         assertEquals(0, spec.effectiveProofOfWorkDifficulty());
+        assertEquals(20, spec.effectiveMaxConnectionsPerClient());
+        assertEquals(30, spec.effectiveWriteTimeoutSeconds());
+        assertEquals(60, spec.effectiveMailStallTimeoutSeconds());
         assertDoesNotThrow(spec::validate);
     }
 

@@ -69,7 +69,7 @@ class CmtpManagedConnectionFactoryTest {
         } else if (keyBind && command instanceof Command.KeyBind request
                 && (request.isForServer() || request.user().equals("bob"))) {
             byte[] key = request.isForServer() ? signer.publicKey() : bobKeys.publicKey();
-            reply = new org.cmtp.protocol.BoundKeyReply(key, Signatures.sign(signer, request.bytesToSign(key)));
+            reply = org.cmtp.protocol.KeyReply.bound(key, Signatures.sign(signer, request.bytesToSign(key)));
         } else if (keyBind && command instanceof Command.KeyBind request) {
             reply = new SignedStatus(StatusWord.KEYNOTAVAILABLE, Signatures.sign(signer,
                     org.cmtp.protocol.KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain())));

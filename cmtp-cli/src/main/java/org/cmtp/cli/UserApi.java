@@ -1,0 +1,162 @@
+package org.cmtp.cli;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The CLI's client of the server's user API (README "Users"): plain HTTP and JSON, a
+ * bearer token once signed in. Every refusal becomes a {@link FailureException} whose one
+ * line names the request, the status and the server's own words (its problem detail).
+ */
+final class UserApi {
+
+    private final HttpClient http;
+    private final URI base;
+    private final String token;
+    private final Duration timeout;
+
+    UserApi(URI base, String token, Duration timeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.base = base;
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    UserApi withToken(String newToken) {
+        return new UserApi(base, newToken, timeout);
+    }
+
+    URI base() {
+        return base;
+    }
+
+    static String encode(String pathPart) {
+        return URLEncoder.encode(pathPart, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A page of the holder's messages and the total count. */
+    record Page(JsonArray messages, long total) {
+    }
+
+    byte[] xzibitReply(String account) throws IOException, FailureException {
+        return send("GET", "/api/user/xzibit/" + encode(account), null, null).body();
+    }
+
+    JsonObject challenge(String address) throws IOException, FailureException {
+        return json(send("POST", "/api/user/signin/challenge", "application/json",
+                Json.createObjectBuilder().add("address", address).build().toString().getBytes(StandardCharsets.UTF_8)))
+                .asJsonObject();
+    }
+
+    JsonObject signIn(String account, String challenge, String signatureHex) throws IOException, FailureException {
+        return json(send("POST", "/api/user/signin", "application/json", Json.createObjectBuilder()
+                .add("account", account).add("challenge", challenge).add("signature", signatureHex).build().toString()
+                .getBytes(StandardCharsets.UTF_8))).asJsonObject();
+    }
+
+    Page messages(int offset, int limit) throws IOException, FailureException {
+        HttpResponse<byte[]> response = send("GET", "/api/user/messages?offset=" + offset + "&limit=" + limit, null, null);
+        long total = response.headers().firstValue("X-Total-Count").map(Long::parseLong).orElse(-1L);
+        return new Page(json(response).asJsonArray(), total);
+    }
+
+    byte[] raw(long id) throws IOException, FailureException {
+        return send("GET", "/api/user/messages/" + id + "/raw", null, null).body();
+    }
+
+    void mark(long id, boolean read) throws IOException, FailureException {
+        send("PATCH", "/api/user/messages/" + id, "application/json",
+                ("{\"read\":" + read + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    void delete(long id) throws IOException, FailureException {
+        send("DELETE", "/api/user/messages/" + id, null, null);
+    }
+
+    JsonArray sessions() throws IOException, FailureException {
+        return json(send("GET", "/api/user/sessions", null, null)).asJsonArray();
+    }
+
+    void revoke(String sessionId) throws IOException, FailureException {
+        send("DELETE", "/api/user/sessions/" + encode(sessionId), null, null);
+    }
+
+    void replaceXzibit(byte[] xzibit) throws IOException, FailureException {
+        send("PUT", "/api/user/xzibit", "application/octet-stream", xzibit);
+    }
+
+    /** The bound key of {@code address}, or null when the server has none (404). */
+    JsonObject key(String address) throws IOException, FailureException {
+        HttpResponse<byte[]> response = exchange("GET", "/api/user/keys/" + encode(address), null, null);
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        return json(check("GET", "/api/user/keys/…", response)).asJsonObject();
+    }
+
+    JsonObject submit(byte[] message) throws IOException, FailureException {
+        return json(send("POST", "/api/user/messages", "application/octet-stream", message)).asJsonObject();
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body)
+            throws IOException, FailureException {
+        return check(method, path, exchange(method, path, contentType, body));
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (IOException e) {
+            throw new IOException(base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    private HttpResponse<byte[]> check(String method, String path, HttpResponse<byte[]> response) throws FailureException {
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return response;
+        }
+        String detail = "";
+        try {
+            detail = json(response).asJsonObject().getString("detail", "");
+        } catch (RuntimeException | FailureException e) {
+            // not a problem document: the status says it all
+        }
+        String hint = status == 401 && token != null ? " (sign in again: cmtp signin ADDRESS)" : "";
+        throw new FailureException(base.resolve(path.replaceFirst("\\?.*", "")) + " " + method + ": " + status
+                + (detail.isEmpty() ? "" : " " + detail) + hint);
+    }
+
+    private static JsonStructure json(HttpResponse<byte[]> response) throws FailureException {
+        try {
+            return Json.createReader(new StringReader(new String(response.body(), StandardCharsets.UTF_8))).read();
+        } catch (JsonException e) {
+            throw new FailureException("the server's answer is not JSON: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package org.cmtp.cli;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.cmtp.client.MailSender;
+import org.cmtp.client.OutgoingMail;
+import org.cmtp.client.ReceivedMail;
+import org.cmtp.crypto.CryptoException;
+import org.cmtp.crypto.Ed25519KeyPair;
+import org.cmtp.crypto.Signatures;
+import org.cmtp.crypto.WrongPasswordException;
+import org.cmtp.crypto.Xzibit;
+import org.cmtp.message.Attachment;
+import org.cmtp.message.MailAddress;
+import org.cmtp.protocol.Command;
+import org.cmtp.protocol.ProtocolException;
+import org.cmtp.protocol.SignInStatement;
+import org.cmtp.protocol.SignedStatus;
+import org.cmtp.protocol.StatusWord;
+
+/**
+ * The commands of an account holder, over the user API (README "Users"): sign in by proof
+ * of key, list, read (decrypted here), mark, delete, change the password, manage sessions,
+ * and send through authenticated submission. The password and the secret key never leave
+ * this process; the server key is pinned on first use in the configuration directory.
+ */
+final class UserCommands {
+
+    /** Reads a password: from a file option, an environment variable, or the console. */
+    @FunctionalInterface
+    interface Passwords {
+        char[] read(String prompt, String fileOption, String environmentVariable) throws UsageException, IOException;
+    }
+
+    private final PrintStream out;
+    private final KnownServers known;
+    private final Path configDirectory;
+    private final Duration timeout;
+    private final byte[] configuredKey;
+    private final Passwords passwords;
+
+    UserCommands(PrintStream out, KnownServers known, Duration timeout, byte[] configuredKey, Passwords passwords) {
+        this.out = out;
+        this.known = known;
+        this.configDirectory = known.directory();
+        this.timeout = timeout;
+        this.configuredKey = configuredKey;
+        this.passwords = passwords;
+    }
+
+    // ---- signing in ---------------------------------------------------------------------
+
+    int signIn(URI apiBase, MailAddress address) throws UsageException, IOException, FailureException {
+        UserApi api = new UserApi(apiBase, null, timeout);
+        JsonObject challenge = api.challenge(address.toString());
+        byte[] serverKey = checkServerKey(api, HexFormat.of().parseHex(challenge.getString("serverKey")));
+        Ed25519KeyPair keys = openKeys(api, serverKey, address.account(), null);
+        byte[] statement = SignInStatement.bytes(challenge.getString("domain"), challenge.getString("account"), serverKey,
+                Base64.getUrlDecoder().decode(challenge.getString("challenge")),
+                Instant.ofEpochSecond(challenge.getJsonNumber("expiresEpochSecond").longValue()));
+        byte[] signature = Signatures.sign(keys, statement);
+        JsonObject session = api.signIn(address.account(), challenge.getString("challenge"), HexFormat.of().formatHex(signature));
+        new UserSessionFile(apiBase.toString(), address.toString(), session.getString("token")).write(configDirectory);
+        out.println("signed in as " + address + " at " + apiBase + " (session " + session.getString("sessionId")
+                + ", until " + session.getString("expires") + ")");
+        return Cli.OK;
+    }
+
+    int signOut() throws IOException, FailureException {
+        Optional<UserSessionFile> session = UserSessionFile.read(configDirectory);
+        if (session.isEmpty()) {
+            out.println("not signed in");
+            return Cli.OK;
+        }
+        UserApi api = api(session.get());
+        try {
+            for (JsonValue value : api.sessions()) {
+                if (value.asJsonObject().getBoolean("current", false)) {
+                    api.revoke(value.asJsonObject().getString("id"));
+                }
+            }
+        } finally {
+            UserSessionFile.delete(configDirectory);
+        }
+        out.println("signed out of " + session.get().address());
+        return Cli.OK;
+    }
+
+    // ---- the mailbox --------------------------------------------------------------------
+
+    int inbox(int offset, int limit) throws IOException, FailureException {
+        UserApi api = api(signedIn());
+        UserApi.Page page = api.messages(offset, limit);
+        for (JsonValue value : page.messages()) {
+            JsonObject message = value.asJsonObject();
+            int attachments = message.getInt("attachments", 0);
+            out.printf("%8d  %s  %s  %d bytes%s%s%n", message.getJsonNumber("id").longValue(),
+                    message.getString("received"), Cli.printable(message.getString("sender")),
+                    message.getJsonNumber("size").longValue(), message.getBoolean("read") ? "" : "  [unread]",
+                    attachments == 0 ? "" : "  [" + attachments + " attachment(s)]");
+        }
+        out.println(page.total() + " message(s)" + (page.messages().size() < page.total()
+                ? ", " + page.messages().size() + " shown from " + offset : ""));
+        return Cli.OK;
+    }
+
+    int read(long id, Path keysFile, Path saveDirectory) throws UsageException, IOException, FailureException {
+        UserSessionFile session = signedIn();
+        UserApi api = api(session);
+        Ed25519KeyPair keys = keysFile != null ? KeyFile.read(keysFile)
+                : openKeys(api, pinnedKey(session), accountOf(session), null);
+        byte[] raw = api.raw(id);
+        ReceivedMail mail;
+        try {
+            mail = ReceivedMail.open(raw, keys);
+        } catch (ProtocolException | CryptoException e) {
+            throw new FailureException("message " + id + " does not open with the key of " + session.address() + ": "
+                    + e.getMessage());
+        }
+        Cli.printMail(out, mail);
+        if (saveDirectory != null) {
+            save(mail.attachments(), saveDirectory);
+        }
+        return Cli.OK;
+    }
+
+    int delete(long id) throws IOException, FailureException {
+        api(signedIn()).delete(id);
+        out.println("deleted message " + id);
+        return Cli.OK;
+    }
+
+    int mark(long id, boolean read) throws IOException, FailureException {
+        api(signedIn()).mark(id, read);
+        out.println("marked message " + id + (read ? " read" : " unread"));
+        return Cli.OK;
+    }
+
+    int sessions(String revoke) throws IOException, FailureException {
+        UserApi api = api(signedIn());
+        if (revoke != null) {
+            api.revoke(revoke);
+            out.println("revoked session " + revoke);
+            return Cli.OK;
+        }
+        for (JsonValue value : api.sessions()) {
+            JsonObject s = value.asJsonObject();
+            out.println(s.getString("id") + "  from " + s.getString("clientAddress") + "  since " + s.getString("created")
+                    + "  last used " + s.getString("lastUsed") + "  until " + s.getString("expires")
+                    + (s.getBoolean("current") ? "  (this one)" : ""));
+        }
+        return Cli.OK;
+    }
+
+    /** Re-seals the key pair with a new password here, and uploads only the new xzibit. */
+    int changePassword() throws UsageException, IOException, FailureException {
+        UserSessionFile session = signedIn();
+        UserApi api = api(session);
+        String account = accountOf(session);
+        Ed25519KeyPair keys = openKeys(api, pinnedKey(session), account, null);
+        char[] fresh = passwords.read("New password for " + account + ": ", "new-password-file", "CMTP_NEW_PASSWORD");
+        try {
+            if (fresh.length < 12) {
+                throw new UsageException("the new password must have at least 12 characters");
+            }
+            api.replaceXzibit(Xzibit.create(fresh, keys, new SecureRandom()).toBytes());
+        } finally {
+            Arrays.fill(fresh, '\0');
+        }
+        out.println("password of " + account + " changed (the key pair was re-sealed here; only the new xzibit was sent)");
+        return Cli.OK;
+    }
+
+    // ---- sending ------------------------------------------------------------------------
+
+    /** @return the signed-in session when it is {@code from}'s: then {@code send} submits through the user API */
+    Optional<UserSessionFile> sessionFor(MailAddress from) throws IOException {
+        return UserSessionFile.read(configDirectory).filter(s -> s.address().equalsIgnoreCase(from.toString()));
+    }
+
+    /**
+     * Seals per recipient here, with each key checked against the pinned server key (bound to
+     * the address, PROTOCOL.md §4a), submits, and checks each receipt.
+     *
+     * @return whether every recipient got {@code SUCCESS}
+     */
+    boolean send(UserSessionFile session, OutgoingMail mail) throws IOException, FailureException {
+        UserApi api = api(session);
+        byte[] serverKey = pinnedKey(session);
+        Instant date = Clock.systemUTC().instant();
+        boolean all = true;
+        for (MailAddress recipient : mail.to()) {
+            JsonObject key = api.key(recipient.toString());
+            if (key == null) {
+                out.println("KEYNOTAVAILABLE " + recipient + " (no key for the recipient: not sent)");
+                all = false;
+                continue;
+            }
+            byte[] publicKey = HexFormat.of().parseHex(key.getString("publicKey"));
+            byte[] signed = new Command.KeyBind(recipient.account(), recipient.domain()).bytesToSign(publicKey);
+            if (!Signatures.verify(serverKey, signed, HexFormat.of().parseHex(key.getString("signature")))) {
+                throw new FailureException("the key of " + recipient + " is not signed by the pinned server key for"
+                        + " that address: refusing to seal to it");
+            }
+            byte[] raw = MailSender.seal(mail, recipient, publicKey, date).encode();
+            JsonObject receipt = api.submit(raw);
+            StatusWord word = StatusWord.valueOf(receipt.getString("status"));
+            byte[] hash = org.cmtp.crypto.Blake2b.hash512(raw);
+            if (!Signatures.verify(serverKey, SignedStatus.bytesToSign(word, hash),
+                    HexFormat.of().parseHex(receipt.getString("signature")))) {
+                throw new FailureException("the server's " + word + " for " + recipient
+                        + " is not signed by the pinned server key over this message");
+            }
+            out.println(word + " " + recipient + " " + HexFormat.of().formatHex(hash));
+            all &= word == StatusWord.SUCCESS;
+        }
+        return all;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private UserSessionFile signedIn() throws IOException, FailureException {
+        return UserSessionFile.read(configDirectory).orElseThrow(() -> new FailureException(
+                "not signed in: cmtp signin ACCOUNT@DOMAIN first"));
+    }
+
+    private static String accountOf(UserSessionFile session) throws FailureException {
+        try {
+            return MailAddress.parse(session.address()).account();
+        } catch (org.cmtp.protocol.InvalidAddressException e) {
+            throw new FailureException("the session file names no address: sign in again");
+        }
+    }
+
+    private UserApi api(UserSessionFile session) {
+        return new UserApi(URI.create(session.api()), session.token(), timeout);
+    }
+
+    private byte[] pinnedKey(UserSessionFile session) throws IOException, FailureException {
+        return known.pinnedKey(session.api()).orElseThrow(() -> new FailureException(
+                "no server key pinned for " + session.api() + ": sign in again"));
+    }
+
+    /** The server key the API presented, checked against --server-key or the pin (pinned now on first use). */
+    private byte[] checkServerKey(UserApi api, byte[] presented) throws IOException, FailureException {
+        if (configuredKey != null && !Arrays.equals(configuredKey, presented)) {
+            throw new FailureException(api.base() + " presented the server key " + HexFormat.of().formatHex(presented)
+                    + ", not the one given with --server-key " + HexFormat.of().formatHex(configuredKey));
+        }
+        known.checkKey(api.base().toString(), presented);
+        return presented;
+    }
+
+    /** Fetches the xzibit, checks the server's signature over it and opens it here with the password. */
+    private Ed25519KeyPair openKeys(UserApi api, byte[] serverKey, String account, char[] given)
+            throws UsageException, IOException, FailureException {
+        byte[] reply = api.xzibitReply(account);
+        if (reply.length <= 64) {
+            throw new FailureException("the server's xzibit for " + account + " is too short");
+        }
+        byte[] xzibit = Arrays.copyOf(reply, reply.length - 64);
+        if (!Signatures.verify(serverKey, xzibit, Arrays.copyOfRange(reply, xzibit.length, reply.length))) {
+            throw new FailureException("the xzibit of " + account + " is not signed by the pinned server key");
+        }
+        char[] password = given != null ? given : passwords.read("Password for " + account + ": ", "password-file",
+                "CMTP_PASSWORD");
+        try {
+            return Xzibit.parse(xzibit).open(password);
+        } catch (WrongPasswordException e) {
+            throw new FailureException("wrong password for " + account);
+        } catch (CryptoException e) {
+            throw new FailureException("the xzibit of " + account + " cannot be opened: " + e.getMessage());
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Writes each attachment into {@code directory} under a sanitised name that replaces nothing. */
+    private void save(List<Attachment> attachments, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (Attachment attachment : attachments) {
+            String name = safeFileName(attachment.fileName());
+            Path target = directory.resolve(name);
+            for (int n = 1; Files.exists(target); n++) {
+                target = directory.resolve(n + "-" + name);
+            }
+            Files.write(target, attachment.data(), java.nio.file.StandardOpenOption.CREATE_NEW);
+            out.println("saved " + target + " (" + attachment.data().length + " bytes)");
+        }
+    }
+
+    /**
+     * A file name a sender cannot use to escape the directory or to hide: only the last path
+     * component, no control characters or colons, no leading dots or spaces.
+     */
+    static String safeFileName(String name) {
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        String cleaned = last.codePoints()
+                .map(c -> c == ':' || Character.isISOControl(c) ? '_' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
+                .replaceFirst("^[.\\s]+", "").strip();
+        if (cleaned.isEmpty()) {
+            cleaned = "attachment";
+        }
+        byte[] utf8 = cleaned.getBytes(StandardCharsets.UTF_8);
+        return utf8.length <= 200 ? cleaned : new String(utf8, 0, 200, StandardCharsets.UTF_8).replace("\uFFFD", "");
+    }
+}

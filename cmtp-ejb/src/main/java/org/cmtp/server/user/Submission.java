@@ -1,0 +1,57 @@
+package org.cmtp.server.user;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.InetAddress;
+
+import org.cmtp.message.Message;
+import org.cmtp.protocol.DomainNames;
+import org.cmtp.protocol.ProtocolException;
+import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.protocol.SignedStatus;
+import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.server.account.Account;
+import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.inbound.MailIntake;
+
+/**
+ * Authenticated submission (README "Users"): a signed-in account holder hands in a message
+ * in the wire format of PROTOCOL.md §6, sealed on their own device. It must come from their
+ * own account at one of this server's domains; then it is taken in like MAIL from a trusted
+ * client — stored for a local recipient or queued for another domain, from whatever network
+ * the holder is on (PROTOCOL.md §7 allows the server's own authenticated submission path) —
+ * and answered with the signed status, a receipt when it is {@code SUCCESS}.
+ */
+@ApplicationScoped
+public class Submission {
+
+    @Inject
+    private MailIntake intake;
+    @Inject
+    private CmtpConfiguration configuration;
+
+    /**
+     * @throws UserAccessException INVALID for a malformed message or another source account
+     */
+    public SignedStatus submit(Account account, byte[] raw, InetAddress client) {
+        Message message;
+        try {
+            message = Message.decode(raw, ProtocolLimits.DEFAULTS
+                    .withMaxMessageBytes((int) Math.min(Integer.MAX_VALUE, configuration.maxMessageSize()))
+                    .withMaxAttachments(configuration.maxAttachments()));
+        } catch (ProtocolException e) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "message",
+                    "not a CMTP message (PROTOCOL.md section 6): " + e.getMessage());
+        }
+        String sourceDomain = DomainNames.canonical(message.source().domain());
+        if (!message.source().account().equals(account.getName()) || sourceDomain.isEmpty()
+                || !configuration.isLocalDomain(sourceDomain)) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "message",
+                    "the message's source is " + message.source() + ", not your account " + account.getName()
+                            + " at a domain of this server");
+        }
+        ClientInfo from = new ClientInfo(client, 0, client, 0);
+        return intake.accept(message, from, true).status();
+    }
+}

@@ -1,0 +1,258 @@
+package org.cmtp.web.user;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.cmtp.crypto.Blake2b;
+import org.cmtp.message.Message;
+import org.cmtp.protocol.ProtocolException;
+import org.cmtp.protocol.SignedStatus;
+import org.cmtp.server.account.Account;
+import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.MailboxEntry;
+import org.cmtp.server.user.Submission;
+import org.cmtp.server.user.UserAccessException;
+
+/**
+ * The signed-in holder's own mailbox (README "Users"): list, fetch what is needed (the
+ * stored bytes, only the sealed body, or one sealed attachment), mark read, delete, wait for
+ * new mail, and submit. Everything stays sealed: the holder's device decrypts. A message id
+ * of another account is "no such message" (404), never "forbidden", so ids tell nothing.
+ */
+@Path("user/messages")
+@RequestScoped
+@SignedIn
+public class MailboxResource {
+
+    private static final Logger LOG = Logger.getLogger(MailboxResource.class.getName());
+    static final String TOTAL_COUNT = "X-Total-Count";
+    private static final int MAX_PAGE = 500;
+    private static final int MAX_WAIT_SECONDS = 120;
+
+    @EJB
+    private Mailbox mailbox;
+    @Inject
+    private Submission submission;
+    @Inject
+    private CmtpConfiguration configuration;
+    @Resource
+    private ManagedScheduledExecutorService scheduler;
+    @Context
+    private HttpServletRequest http;
+
+    public static class MessageView {
+        public long id;
+        public String sender;
+        public long size;
+        public String received;
+        public boolean read;
+        public int attachments;
+        public List<Long> attachmentSizes;
+    }
+
+    /** {@code PATCH} body: {@code {"read": true}}. */
+    public static class Change {
+        public Boolean read;
+    }
+
+    public static class ReceiptView {
+        public String status;
+        /** BLAKE2b-512 of the message, what the signature covers after {@code STATUS ‖ \0}. */
+        public String hash;
+        public String signature;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@QueryParam("offset") @DefaultValue("0") int offset,
+                         @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "limit",
+                    "offset ≥ 0 and 1 ≤ limit ≤ " + MAX_PAGE);
+        }
+        Account account = account();
+        List<MessageView> page = mailbox.entries(account, offset, limit).stream().map(MailboxResource::view).toList();
+        return Response.ok(page).header(TOTAL_COUNT, mailbox.count(account)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public MessageView get(@PathParam("id") long id) {
+        return mailbox.entry(account(), id).map(MailboxResource::view).orElseThrow(MailboxResource::noSuchMessage);
+    }
+
+    @GET
+    @Path("{id}/raw")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public byte[] raw(@PathParam("id") long id) {
+        return content(id);
+    }
+
+    /** Only the sealed body: enough to show subject, sender and text without the attachments. */
+    @GET
+    @Path("{id}/body")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public byte[] body(@PathParam("id") long id) {
+        return decoded(id).body();
+    }
+
+    @GET
+    @Path("{id}/attachments/{index}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public byte[] attachment(@PathParam("id") long id, @PathParam("index") int index) {
+        Message message = decoded(id);
+        if (index < 0 || index >= message.attachmentCount()) {
+            throw new UserAccessException(UserAccessException.Kind.NOT_FOUND, "index",
+                    "the message has " + message.attachmentCount() + " attachment(s), counted from 0");
+        }
+        return message.attachment(index);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response change(@PathParam("id") long id, Change change) {
+        if (change == null || change.read == null) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "read", "give {\"read\": true|false}");
+        }
+        if (!mailbox.markSeen(account(), id, change.read)) {
+            throw noSuchMessage();
+        }
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") long id) {
+        if (!mailbox.delete(account(), id)) {
+            throw noSuchMessage();
+        }
+        return Response.noContent().build();
+    }
+
+    /**
+     * Long poll: answers at once with the messages newer than {@code after} (oldest first),
+     * or as soon as one arrives (checked every second, in the database, so mail stored by any
+     * instance counts), or with an empty list after {@code timeout} seconds. Without
+     * {@code after}: newer than the newest message now.
+     */
+    @GET
+    @Path("wait")
+    @Produces(MediaType.APPLICATION_JSON)
+    public void waitForMail(@QueryParam("after") Long after, @QueryParam("timeout") @DefaultValue("30") int timeout,
+                            @Suspended AsyncResponse response) {
+        if (timeout < 0 || timeout > MAX_WAIT_SECONDS) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "timeout",
+                    "0 ≤ timeout ≤ " + MAX_WAIT_SECONDS + " seconds");
+        }
+        Account account = account();
+        long since = after != null ? after : mailbox.newestId(account);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+        check(response, account, since, deadline);
+    }
+
+    private void check(AsyncResponse response, Account account, long since, long deadline) {
+        if (response.isDone()) {
+            return; // the client went away
+        }
+        try {
+            List<MessageView> arrived = mailbox.entriesAfter(account, since).stream().map(MailboxResource::view).toList();
+            if (!arrived.isEmpty() || System.nanoTime() >= deadline) {
+                response.resume(Response.ok(arrived, MediaType.APPLICATION_JSON_TYPE).build());
+                return;
+            }
+            scheduler.schedule(() -> check(response, account, since, deadline), 1, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP waiting for mail of " + account.getName() + " failed", e);
+            response.resume(e);
+        }
+    }
+
+    /**
+     * Submission: the body is a message in the wire format of PROTOCOL.md §6, sealed by the
+     * client, from the signed-in account. Answered with the server's signed status: for
+     * {@code SUCCESS} a receipt (stored here, or queued for another domain).
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ReceiptView submit(InputStream body) throws IOException {
+        long limit = configuration.maxMessageSize();
+        byte[] raw = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (raw.length > limit) {
+            throw new UserAccessException(UserAccessException.Kind.TOO_LARGE, "message",
+                    "the message is larger than this server's limit of " + limit + " bytes (cmtp.max-message-size)");
+        }
+        SignedStatus status = submission.submit(account(), raw, InetAddress.getByName(http.getRemoteAddr()));
+        ReceiptView view = new ReceiptView();
+        view.status = status.word().name();
+        view.hash = HexFormat.of().formatHex(Blake2b.hash512(raw));
+        view.signature = HexFormat.of().formatHex(status.signature());
+        return view;
+    }
+
+    private byte[] content(long id) {
+        return mailbox.content(account(), id).orElseThrow(MailboxResource::noSuchMessage);
+    }
+
+    private Message decoded(long id) {
+        try {
+            // stored bytes were checked on arrival; only the server's log line was added since
+            return Message.decode(content(id), org.cmtp.protocol.ProtocolLimits.DEFAULTS
+                    .withMaxMessageBytes(org.cmtp.protocol.ProtocolLimits.LARGEST_MESSAGE_BYTES)
+                    .withMaxAttachments(Math.max(configuration.maxAttachments(), 1000)));
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("stored message " + id + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private Account account() {
+        return (Account) http.getAttribute(SessionTokenFilter.ACCOUNT);
+    }
+
+    private static UserAccessException noSuchMessage() {
+        return new UserAccessException(UserAccessException.Kind.NOT_FOUND, null, "no such message");
+    }
+
+    private static MessageView view(MailboxEntry entry) {
+        MessageView view = new MessageView();
+        view.id = entry.id();
+        view.sender = entry.sender();
+        view.size = entry.size();
+        view.received = entry.received().toString();
+        view.read = entry.seen();
+        view.attachments = entry.attachmentSizes().size();
+        view.attachmentSizes = entry.attachmentSizes();
+        return view;
+    }
+}

@@ -1,0 +1,72 @@
+package org.cmtp.web.user;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+import org.cmtp.server.account.Account;
+import org.cmtp.server.user.UserAccessException;
+import org.cmtp.server.user.UserSession;
+import org.cmtp.server.user.UserSessions;
+
+/** The signed-in holder's sessions: list them, revoke one (this one included: sign out). */
+@Path("user/sessions")
+@RequestScoped
+@SignedIn
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsResource {
+
+    @EJB
+    private UserSessions sessions;
+    @Context
+    private HttpServletRequest http;
+
+    public static class SessionView {
+        public String id;
+        public String created;
+        public String expires;
+        public String lastUsed;
+        public String clientAddress;
+        /** The session this request was made with. */
+        public boolean current;
+    }
+
+    @GET
+    public List<SessionView> list() {
+        String current = sessions.sessionOf((String) http.getAttribute(SessionTokenFilter.TOKEN))
+                .map(UserSession::getId).orElse("");
+        return sessions.sessions(account().getName()).stream().map(s -> {
+            SessionView view = new SessionView();
+            view.id = s.getId();
+            view.created = s.getCreated().toString();
+            view.expires = s.getExpires().toString();
+            view.lastUsed = s.getLastUsed().toString();
+            view.clientAddress = s.getClientAddress();
+            view.current = s.getId().equals(current);
+            return view;
+        }).toList();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response revoke(@PathParam("id") String id) {
+        if (!sessions.revoke(account().getName(), id)) {
+            throw new UserAccessException(UserAccessException.Kind.NOT_FOUND, null, "no such session");
+        }
+        return Response.noContent().build();
+    }
+
+    private Account account() {
+        return (Account) http.getAttribute(SessionTokenFilter.ACCOUNT);
+    }
+}
