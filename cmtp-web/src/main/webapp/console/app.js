@@ -269,7 +269,7 @@ async function loadAccounts(listArea) {
           }) }, 'Delete'),
       ] },
     ], rows),
-    pager(total, rows.length, (first) => { accountFirst = first; reload(); }));
+    pager(total, rows.length, accountFirst, (first) => { accountFirst = first; reload(); }));
 }
 
 function statusBadge(enabled) {
@@ -286,14 +286,14 @@ function toggleButton(account, errors, reload) {
     }) }, label);
 }
 
-function pager(total, shown, go) {
+function pager(total, shown, first, go) {
   if (total <= PAGE) {
     return null;
   }
   return h('div', { class: 'pager' },
-    h('button', { type: 'button', disabled: accountFirst === 0, onclick: () => go(Math.max(0, accountFirst - PAGE)) },
+    h('button', { type: 'button', disabled: first === 0, onclick: () => go(Math.max(0, first - PAGE)) },
       'Previous page'),
-    h('button', { type: 'button', disabled: accountFirst + shown >= total, onclick: () => go(accountFirst + PAGE) },
+    h('button', { type: 'button', disabled: first + shown >= total, onclick: () => go(first + PAGE) },
       'Next page'));
 }
 
@@ -422,14 +422,27 @@ async function queue() {
 
 // ---- known servers ----
 
+// The pins are listed a page at a time: anyone who asks this server for a key of some
+// domain makes it contact (and pin) that domain's server, so there may be very many.
+let knownServerOffset = 0;
+
 async function knownServers() {
-  const servers = (await api.get('known-servers')).data;
+  const reply = await api.get(`known-servers?${new URLSearchParams({ offset: knownServerOffset, limit: PAGE })}`);
+  const servers = reply.data;
+  const total = Number(reply.headers.get('X-Total-Count') || servers.length);
+  if (!servers.length && knownServerOffset > 0) { // the last pin of the last page was forgotten
+    knownServerOffset = Math.max(0, knownServerOffset - PAGE);
+    return knownServers();
+  }
   const errors = h('div');
   fill(view(),
     heading('Known servers'),
     h('p', { class: 'muted' }, 'Other domains\' server keys, pinned on first contact. A different key is refused until its pin is forgotten.'),
     errors,
-    h('div', { class: 'panel' }, servers.length ? table('Known servers', [
+    h('div', { class: 'panel' }, servers.length ? [
+    h('p', { class: 'muted small', id: 'known-server-count' },
+      `${knownServerOffset + 1}–${knownServerOffset + servers.length} of ${total} known server${total === 1 ? '' : 's'}`),
+    table('Known servers', [
       { label: 'Domain', cell: (s) => s.domain },
       { label: 'Pinned key', class: 'mono key', cell: (s) => s.publicKey },
       { label: 'First seen', cell: (s) => time(s.firstSeen) },
@@ -445,7 +458,9 @@ async function knownServers() {
             await route();
           }
         }) }, 'Forget pin') },
-    ], servers) : empty('No other domain\'s server has been contacted yet.')));
+    ], servers),
+    pager(total, servers.length, knownServerOffset, (offset) => { knownServerOffset = offset; route(); }),
+    ] : empty('No other domain\'s server has been contacted yet.')));
 }
 
 // ---- DNS check ----

@@ -3,6 +3,8 @@ package org.cmtp.server.config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.logging.Logger;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+
+import org.cmtp.protocol.DomainNames;
 
 /**
  * The server's configuration, read through MicroProfile Config: each key
@@ -37,14 +41,23 @@ public class CmtpConfiguration {
     private int signInRate;
     private long maxMessageSize;
     private int maxAttachments;
+    private int keyCacheSize;
+    private int foreignKeyRate;
+    private RelayNetworks dialNetworks;
+    private long deliveryDeadlineSeconds;
+    private int relayMaxPow;
+    private int relayParallelism;
+    private InetAddress bindAddress;
+    private int port;
 
     @PostConstruct
     void read() {
         Config config = ConfigProvider.getConfig();
         String raw = config.getOptionalValue("cmtp.domain", String.class).orElse("localhost");
         domains = Arrays.stream(raw.split("[,\\s]+"))
-                .map(d -> d.trim().toLowerCase(Locale.ROOT))
+                .map(String::trim)
                 .filter(d -> !d.isEmpty())
+                .map(DomainNames::canonical)
                 .distinct()
                 .toList();
         if (domains.isEmpty()) {
@@ -65,7 +78,30 @@ public class CmtpConfiguration {
         // the same keys and defaults as the CMTP listener's (CmtpActivationSpec)
         maxMessageSize = count(config, "cmtp.max-message-size", 25 * 1024 * 1024);
         maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
-        LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks);
+        keyCacheSize = (int) count(config, "cmtp.key-cache-size", 10_000);
+        foreignKeyRate = (int) count(config, "cmtp.foreign-key-rate", 60);
+        dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
+                "cmtp.dial-networks (CMTP_DIAL_NETWORKS)");
+        deliveryDeadlineSeconds = seconds(config, "cmtp.delivery-deadline", 120);
+        if (deliveryDeadlineSeconds >= relayLeaseSeconds) {
+            LOG.warning(() -> "CMTP cmtp.delivery-deadline (" + deliveryDeadlineSeconds + " s) is not shorter than"
+                    + " cmtp.relay-lease (" + relayLeaseSeconds + " s): a hanging delivery may outlive its lease, and"
+                    + " another worker may then send the same message again");
+        }
+        relayMaxPow = (int) count(config, "cmtp.relay-max-pow", 24);
+        if (relayMaxPow > 512) {
+            throw new IllegalStateException("cmtp.relay-max-pow (CMTP_RELAY_MAX_POW) must be 0..512 bits, was " + relayMaxPow);
+        }
+        relayParallelism = (int) Math.max(1, count(config, "cmtp.relay-parallelism", 8));
+        String bind = config.getOptionalValue("cmtp.bind", String.class).orElse("0.0.0.0");
+        try {
+            bindAddress = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cmtp.bind (CMTP_BIND) is not an address of this host: '" + bind + "'", e);
+        }
+        port = config.getOptionalValue("cmtp.port", Integer.class).orElse(9001);
+        LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
+                + "; dialling non-public networks: " + dialNetworks);
     }
 
     private static long seconds(Config config, String key, long defaultValue) {
@@ -137,6 +173,46 @@ public class CmtpConfiguration {
         return maxAttachments;
     }
 
+    /** Relayed keys kept at most; the least recently used goes first. 0: none kept. */
+    public int keyCacheSize() {
+        return keyCacheSize;
+    }
+
+    /** KEYREQUESTs for other domains' keys one client address (IPv6: its /64) may send per minute; 0: no limit. */
+    public int foreignKeyRate() {
+        return foreignKeyRate;
+    }
+
+    /** Non-public networks the relay may dial all the same (e.g. a test or an internal federation). */
+    public RelayNetworks dialNetworks() {
+        return dialNetworks;
+    }
+
+    /** How long one attempt to reach another domain (delivery or key relay) may take in all. */
+    public long deliveryDeadlineSeconds() {
+        return deliveryDeadlineSeconds;
+    }
+
+    /** The highest proof-of-work difficulty (bits) the relay computes; a server asking more is given up on for now. */
+    public int relayMaxPow() {
+        return relayMaxPow;
+    }
+
+    /** How many domains the relay worker of this instance delivers to at once. */
+    public int relayParallelism() {
+        return relayParallelism;
+    }
+
+    /** The address the CMTP listener is bound to ({@code cmtp.bind}; the wildcard for all). */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    /** The CMTP listener's port ({@code cmtp.port}). */
+    public int port() {
+        return port;
+    }
+
     /** How long a key relayed from another domain is reused before it is asked again. */
     public long keyCacheSeconds() {
         return keyCacheSeconds;
@@ -176,8 +252,12 @@ public class CmtpConfiguration {
         return domains.get(0);
     }
 
+    /**
+     * Whether {@code domain} is served here, compared in canonical form: {@code Example.ORG.},
+     * {@code example.org} and {@code example。org} are one domain, never "another" one to relay to.
+     */
     public boolean isLocalDomain(String domain) {
-        return domain.isEmpty() || domains.contains(domain.toLowerCase(Locale.ROOT));
+        return domain.isEmpty() || domains.contains(DomainNames.canonical(domain));
     }
 
     /**

@@ -1,12 +1,12 @@
 package org.cmtp.server.dns;
 
-import java.net.IDN;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
+
+import org.cmtp.protocol.DomainNames;
 
 /** Mail domains as the DNS knows them, so routes and lookups agree on one spelling. */
 final class DomainName {
@@ -18,25 +18,22 @@ final class DomainName {
     }
 
     /**
-     * Lower case, no final dot, international names as A-labels ({@code bücher.example} →
-     * {@code xn--bcher-kva.example}). Empty if it cannot be a DNS host name.
+     * The canonical form of {@link DomainNames#canonical} (lower case, no final dot,
+     * international names as A-labels: {@code bücher.example} → {@code xn--bcher-kva.example}),
+     * the one spelling the rest of the server uses. Empty if it cannot be a DNS host name.
      */
     static Optional<String> normalize(String domain) {
-        if (domain == null) {
+        if (domain == null || domain.isBlank()) {
             return Optional.empty();
         }
-        String trimmed = domain.trim();
-        if (trimmed.endsWith(".")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
         try {
-            String ascii = IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            String ascii = DomainNames.canonical(domain.trim());
             if (!HOST_NAME.matcher(ascii).matches()) {
                 return Optional.empty();
             }
             Name.fromString(ascii, Name.root); // label and name length limits
             return Optional.of(ascii);
-        } catch (IllegalArgumentException | TextParseException e) {
+        } catch (TextParseException e) {
             return Optional.empty();
         }
     }

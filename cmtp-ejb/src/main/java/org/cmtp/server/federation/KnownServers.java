@@ -10,15 +10,16 @@ import jakarta.persistence.PersistenceContext;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.logging.Logger;
 
+import org.cmtp.protocol.DomainNames;
 import org.cmtp.server.schema.InsertIfAbsent;
 
 /**
  * The pins of other domains' server keys: trust on first use, refuse a change until an
  * operator forgets the pin. Every check commits on its own, so a pin made while relaying
- * a key survives whatever happens to the request after it.
+ * a key survives whatever happens to the request after it. Domains are pinned in canonical
+ * form ({@link DomainNames#canonical}), so {@code example.org.} cannot get a pin of its own.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -36,7 +37,7 @@ public class KnownServers {
      * passes if it equals the pin, throws if it differs.
      */
     public void check(String domain, byte[] key) throws ServerKeyChangedException {
-        String name = domain.toLowerCase(Locale.ROOT);
+        String name = DomainNames.canonical(domain);
         KnownServer known = em.find(KnownServer.class, name);
         Instant now = Instant.now();
         if (known == null) {
@@ -65,13 +66,13 @@ public class KnownServers {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean requiresKeyBind(String domain) {
-        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
         return known != null && known.isKeyBind();
     }
 
     /** Remembers that the pinned server of {@code domain} speaks KEYBIND; from now on it must. */
     public void keyBindSeen(String domain) {
-        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
         if (known != null && !known.isKeyBind()) {
             known.keyBindSeen();
             LOG.info(() -> "CMTP the server of " + known.getDomain() + " speaks KEYBIND: its key replies must be"
@@ -81,12 +82,24 @@ public class KnownServers {
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<KnownServer> list() {
-        return em.createQuery("SELECT k FROM KnownServer k ORDER BY k.domain", KnownServer.class).getResultList();
+        return list(0, Integer.MAX_VALUE);
+    }
+
+    /** One page of the pins, by domain. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<KnownServer> list(int offset, int limit) {
+        return em.createQuery("SELECT k FROM KnownServer k ORDER BY k.domain", KnownServer.class)
+                .setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long count() {
+        return em.createQuery("SELECT COUNT(k) FROM KnownServer k", Long.class).getSingleResult();
     }
 
     /** Forgets the pin of {@code domain}; the next contact pins whatever key it offers. */
     public boolean forget(String domain) {
-        KnownServer known = em.find(KnownServer.class, domain.toLowerCase(Locale.ROOT));
+        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
         if (known == null) {
             return false;
         }

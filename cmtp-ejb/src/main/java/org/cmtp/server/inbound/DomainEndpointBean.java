@@ -58,10 +58,15 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private LoginRateLimiter loginLimiter;
     @Inject
     private MailIntake intake;
+    @Inject
+    private ForeignKeyRequestLimiter foreignKeyRequests;
 
     /** Local keys from the database; another domain's keys relayed from its pinned server, signed by ours. */
     @Override
     public Reply keyRequest(Command.KeyRequest request, ClientInfo client) {
+        if (!request.user().isEmpty() && !foreignKeyRequests.allows(request.domain(), client)) {
+            return status(StatusWord.KEYNOTAVAILABLE, new byte[0]); // cmtp.foreign-key-rate
+        }
         if (request.user().isEmpty()) {
             return keyReply(identity.publicKey());
         }
@@ -77,6 +82,10 @@ public class DomainEndpointBean implements CmtpRequestListener {
      */
     @Override
     public Reply keyBind(Command.KeyBind request, ClientInfo client) {
+        if (!request.isForServer() && !foreignKeyRequests.allows(request.domain(), client)) { // cmtp.foreign-key-rate
+            return new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(KeyBinding.statusBytesToSign(
+                    StatusWord.KEYNOTAVAILABLE, request.user(), request.domain())));
+        }
         Optional<byte[]> key = request.isForServer() ? Optional.of(identity.publicKey())
                 : keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
         return key.<Reply>map(k -> KeyReply.bound(k, identity.sign(request.bytesToSign(k))))

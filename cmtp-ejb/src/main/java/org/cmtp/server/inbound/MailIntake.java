@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -110,7 +109,7 @@ public class MailIntake {
             return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
         }
         String domain = message.destination().domain().isEmpty() ? configuration.primaryDomain()
-                : message.destination().domain().toLowerCase(Locale.ROOT);
+                : DomainNames.canonical(message.destination().domain()); // "b.test." is b.test for applications too
         return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
                 new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
     }

@@ -14,6 +14,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 import org.cmtp.server.account.Account;
+import org.cmtp.protocol.DomainNames;
 import org.cmtp.server.persistence.InstantConverter;
 
 /**
@@ -74,7 +75,7 @@ public class QueuedMessage {
         this.content = content;
         this.sender = sender;
         this.recipientAccount = recipientAccount;
-        this.recipientDomain = recipientDomain;
+        this.recipientDomain = DomainNames.canonical(recipientDomain); // one spelling: claimed and delivered per domain
         this.queued = InstantConverter.stored(queued);
         this.nextAttempt = this.queued;
         this.notice = notice;

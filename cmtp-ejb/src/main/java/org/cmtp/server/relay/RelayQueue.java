@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable queue of messages for other domains. Every method commits on its own
@@ -47,16 +48,35 @@ public class RelayQueue {
      * then id) so that two workers lock rows in the same order and cannot deadlock.
      */
     public List<Long> claimDue(String worker, Instant now, Instant leaseUntil, int max) {
+        return claimDue(worker, now, leaseUntil, max, null, Set.of());
+    }
+
+    /**
+     * As {@link #claimDue(String, Instant, Instant, int)}, only for {@code onlyDomain} (null:
+     * any) and never for the domains in {@code skipDomains}: a worker delivers to one domain
+     * at a time, so that one domain that does not answer holds one of its delivery threads,
+     * not all of them.
+     */
+    public List<Long> claimDue(String worker, Instant now, Instant leaseUntil, int max, String onlyDomain,
+            Set<String> skipDomains) {
+        String due = "SELECT q.id FROM QueuedMessage q WHERE q.nextAttempt <= :now"
+                + " AND (q.leaseUntil IS NULL OR q.leaseUntil < :now)"
+                + (onlyDomain != null ? " AND q.recipientDomain = :domain" : "")
+                + (skipDomains.isEmpty() ? "" : " AND q.recipientDomain NOT IN :skip")
+                + " ORDER BY q.nextAttempt, q.id";
         List<Long> claimed = new ArrayList<>();
         // Workers on several instances start their rounds on the same clock tick and see the
         // same candidates; the one that loses them looks again (its next query sees the
         // winner's committed leases) rather than idling until the next round.
         for (int pass = 0; pass < CLAIM_PASSES && claimed.size() < max; pass++) {
-            List<Long> candidates = em.createQuery("SELECT q.id FROM QueuedMessage q WHERE q.nextAttempt <= :now"
-                    + " AND (q.leaseUntil IS NULL OR q.leaseUntil < :now) ORDER BY q.nextAttempt, q.id", Long.class)
-                    .setParameter("now", now)
-                    .setMaxResults(max - claimed.size())
-                    .getResultList();
+            TypedQuery<Long> query = em.createQuery(due, Long.class).setParameter("now", now);
+            if (onlyDomain != null) {
+                query.setParameter("domain", onlyDomain);
+            }
+            if (!skipDomains.isEmpty()) {
+                query.setParameter("skip", List.copyOf(skipDomains));
+            }
+            List<Long> candidates = query.setMaxResults(max - claimed.size()).getResultList();
             if (candidates.isEmpty()) {
                 break;
             }
@@ -91,6 +111,15 @@ public class RelayQueue {
                 .setParameter("id", id)
                 .setParameter("worker", worker)
                 .executeUpdate() == 1;
+    }
+
+    /** Gives back {@code worker}'s claim on message {@code id} unused: due at once for any worker, no attempt counted. */
+    public void release(long id, String worker) {
+        em.createQuery("UPDATE QueuedMessage q SET q.leaseOwner = NULL, q.leaseUntil = NULL"
+                + " WHERE q.id = :id AND q.leaseOwner = :worker")
+                .setParameter("id", id)
+                .setParameter("worker", worker)
+                .executeUpdate();
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.cmtp.server.relay;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -10,6 +12,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -22,6 +25,13 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +54,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * domain and batch), and records each outcome: delivered → out of the queue; refused by
  * the remote server → a delivery notice to the sender at once; anything else → retried
  * with exponential backoff until the queue lifetime is over.
+ *
+ * <p>Domains are delivered to in parallel, on up to {@code cmtp.relay-parallelism} threads
+ * of this worker, one domain per thread at a time: a domain whose servers hang (trickle,
+ * never read, ask for an absurd proof of work) holds one thread until
+ * {@code cmtp.delivery-deadline}, never the others. Its messages are then retried with
+ * backoff like any failed attempt.
  *
  * <p>A message is removed only after the remote receipt was checked; a crash in
  * between means it is sent again when this instance restarts (it releases its own old
@@ -72,9 +88,36 @@ public class RelayWorker {
     @Inject
     private ServerMetrics metrics;
 
+    /** Container-managed threads (they may call EJBs), for this worker's own bounded pool. */
+    @Resource
+    private ManagedThreadFactory threadFactory;
+
     private final AtomicBoolean running = new AtomicBoolean();
     private String workerId;
     private volatile Instant lastRun;
+    /** One delivery thread per domain being delivered to; as many domains at once as there are threads. */
+    private ThreadPoolExecutor deliveries;
+    private Semaphore freeThreads;
+    /** The domains this worker's threads are delivering to now: not claimed again until they are done. */
+    private final Set<String> busyDomains = ConcurrentHashMap.newKeySet();
+
+    /** Makes the delivery threads (none run until there is work) and releases the previous run's claims. */
+    @PostConstruct
+    void start() {
+        int threads = configuration.relayParallelism();
+        deliveries = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threadFactory);
+        deliveries.allowCoreThreadTimeOut(true);
+        freeThreads = new Semaphore(threads);
+        releaseClaimsOfPreviousRun();
+    }
+
+    @PreDestroy
+    void stop() {
+        // No interrupts: a thread interrupted inside a database call can make H2 close its file.
+        // What is still in flight is claimed again after the restart or the lease.
+        deliveries.shutdown();
+    }
 
     /**
      * Takes this instance's name as the lease owner and releases what a previous run of the
@@ -82,8 +125,7 @@ public class RelayWorker {
      * and without this its claims would hold up to {@value #BATCH} messages for the whole
      * lease after a crash (ADR 0009).
      */
-    @PostConstruct
-    void releaseClaimsOfPreviousRun() {
+    private void releaseClaimsOfPreviousRun() {
         Config config = ConfigProvider.getConfig();
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
         workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
@@ -125,16 +167,22 @@ public class RelayWorker {
             return; // the previous round is still delivering
         }
         try {
-            // Batch after batch until nothing more is due: one batch per round capped the
-            // relay at BATCH messages per 5 s (docs/BENCHMARKS.md). Each batch takes its own
-            // lease, so a long round never outlives the lease of what it is delivering.
+            // Batch after batch until nothing more is due or every delivery thread is busy:
+            // one batch per round capped the relay at BATCH messages per 5 s
+            // (docs/BENCHMARKS.md). Domains being delivered to are not claimed again; their
+            // threads claim their next batches themselves.
             List<Long> claimed;
+            boolean allStarted;
             do {
+                if (freeThreads.availablePermits() == 0) {
+                    break; // the next round looks again
+                }
                 Instant now = Instant.now();
-                claimed = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH);
-                deliver(claimed);
-                lastRun = Instant.now();
-            } while (claimed.size() == BATCH);
+                claimed = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH,
+                        null, Set.copyOf(busyDomains));
+                allStarted = deliver(claimed);
+            } while (allStarted && claimed.size() == BATCH);
+            lastRun = Instant.now();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP relay round failed", e);
         } finally {
@@ -148,35 +196,91 @@ public class RelayWorker {
     }
 
     /**
-     * Delivers claimed messages over one connection per destination domain: a new
-     * connection (greeting, key check, pin lookup) for every message was most of the
-     * relay's time (docs/BENCHMARKS.md). Outcomes are recorded message by message, as
-     * before; if the connection fails, the messages not yet answered go to the domain's
-     * next server, and when none is left, are retried later.
+     * Hands the claimed messages, by destination domain, to the delivery threads. When all
+     * threads are busy, the claims of the domains left over are given back unused, for the
+     * next round: the round itself never waits for a remote server.
+     *
+     * @return whether every domain got a thread
      */
-    private void deliver(List<Long> ids) {
+    private boolean deliver(List<Long> ids) {
         Map<String, List<QueuedMessage>> byDomain = new LinkedHashMap<>();
         for (long id : ids) {
             // empty when deleted by the operator meanwhile
             queue.find(id).ifPresent(m -> byDomain.computeIfAbsent(m.getRecipientDomain(), d -> new ArrayList<>()).add(m));
         }
-        byDomain.forEach((domain, messages) -> {
-            Deque<QueuedMessage> pending = new ArrayDeque<>(messages);
-            try {
-                remote.talkTo(domain, (client, serverKey) -> {
-                    while (!pending.isEmpty()) {
-                        send(pending.peek(), client, serverKey);
-                        pending.poll();
-                    }
-                    return null;
-                });
-            } catch (RemoteDomainException | ServerKeyChangedException e) {
-                pending.forEach(m -> retryLater(m, e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "CMTP relay to " + domain + " failed", e);
-                pending.forEach(m -> retryLater(m, e.toString()));
+        boolean allStarted = true;
+        for (Map.Entry<String, List<QueuedMessage>> domain : byDomain.entrySet()) {
+            if (!allStarted || !freeThreads.tryAcquire()) {
+                allStarted = false;
+                domain.getValue().forEach(m -> queue.release(m.getId(), workerId));
+                continue;
             }
-        });
+            busyDomains.add(domain.getKey());
+            try {
+                deliveries.execute(() -> deliverToDomain(domain.getKey(), domain.getValue()));
+            } catch (RejectedExecutionException e) { // shutting down: the leases run out, or the restart releases them
+                busyDomains.remove(domain.getKey());
+                freeThreads.release();
+                throw e;
+            }
+        }
+        return allStarted;
+    }
+
+    /**
+     * On a delivery thread: the batch, then the domain's further due messages batch by batch
+     * (one connection per batch), until none is due or an attempt failed.
+     */
+    private void deliverToDomain(String domain, List<QueuedMessage> firstBatch) {
+        try {
+            List<QueuedMessage> batch = firstBatch;
+            while (attempt(domain, batch) && batch.size() == BATCH) {
+                Instant now = Instant.now();
+                batch = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH, domain,
+                        Set.of()).stream().map(queue::find).flatMap(java.util.Optional::stream).toList();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "CMTP relay to " + domain + " failed", e);
+        } finally {
+            busyDomains.remove(domain);
+            freeThreads.release();
+        }
+    }
+
+    /**
+     * Delivers messages over one connection to the domain: a new connection (greeting, key
+     * check, pin lookup) for every message was most of the relay's time (docs/BENCHMARKS.md).
+     * Outcomes are recorded message by message; if the connection fails, the messages not
+     * yet answered go to the domain's next server, and when none is left (or the attempt's
+     * deadline passed), are retried later.
+     *
+     * @return whether the attempt reached a server (false: all were retried later)
+     */
+    private boolean attempt(String domain, List<QueuedMessage> messages) {
+        Deque<QueuedMessage> pending = new ArrayDeque<>(messages);
+        try {
+            remote.deliver(domain, (client, serverKey, nextMessage) -> {
+                // Each message answered on this connection gives the next one the whole
+                // cmtp.delivery-deadline; a server that hangs never gets a second one.
+                boolean first = true;
+                while (!pending.isEmpty()) {
+                    if (!first) {
+                        nextMessage.run();
+                    }
+                    first = false;
+                    send(pending.peek(), client, serverKey);
+                    pending.poll();
+                }
+                return null;
+            });
+            return true;
+        } catch (RemoteDomainException | ServerKeyChangedException e) {
+            pending.forEach(m -> retryLater(m, e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP relay to " + domain + " failed", e);
+            pending.forEach(m -> retryLater(m, e.toString()));
+        }
+        return false;
     }
 
     /**
@@ -191,10 +295,15 @@ public class RelayWorker {
             return;
         }
         byte[] content = queue.content(id);
+        int difficulty = client.capabilities().proofOfWorkDifficulty();
+        if (difficulty > configuration.relayMaxPow()) {
+            // 2^difficulty hashes: POW 512 would keep this thread busy for ever (PROTOCOL.md §7).
+            throw new IOException("asks for a proof of work of " + difficulty + " bits, more than cmtp.relay-max-pow ("
+                    + configuration.relayMaxPow() + "); giving up on this server for now");
+        }
         long started = System.nanoTime();
         try {
-            SignedStatus receipt = client.mail(content,
-                    ProofOfWork.find(content, client.capabilities().proofOfWorkDifficulty()), serverKey);
+            SignedStatus receipt = client.mail(content, ProofOfWork.find(content, difficulty), serverKey);
             switch (receipt.word()) {
                 case SUCCESS -> delivered(message);
                 case DELIVERYFAILURE -> refused(message);

@@ -115,12 +115,25 @@ public final class CmtpClient implements AutoCloseable {
     /** As {@link #connect(InetSocketAddress, Duration, Duration)}, with other reply limits. */
     public static CmtpClient connect(InetSocketAddress address, Duration connectTimeout, Duration readTimeout,
                                      ProtocolLimits limits) throws CmtpClientException {
+        return connect(new Socket(), address, connectTimeout, readTimeout, limits);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, Duration, Duration, ProtocolLimits)}, on an
+     * unconnected socket the caller made. The caller may close that socket from another
+     * thread at any time, e.g. at an overall deadline: a read timeout alone does not stop a
+     * server that trickles its replies a byte at a time, nor one that never reads what is
+     * written to it. Any call waiting on the socket then fails at once.
+     */
+    public static CmtpClient connect(Socket socket, InetSocketAddress address, Duration connectTimeout,
+                                     Duration readTimeout, ProtocolLimits limits) throws CmtpClientException {
+        Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(address, "address");
         String server = describe(address);
         if (address.isUnresolved()) {
+            closeQuietly(socket);
             throw new ConnectionFailedException(server, "connect", "unknown host", null);
         }
-        Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(millis(readTimeout));

@@ -5,10 +5,12 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,7 +21,11 @@ import org.cmtp.server.federation.KeyDirectory;
 import org.cmtp.server.federation.KnownServer;
 import org.cmtp.server.federation.KnownServers;
 
-/** The pinned server keys of other domains; forgetting one accepts that domain's next key. */
+/**
+ * The pinned server keys of other domains; forgetting one accepts that domain's next key.
+ * Listed a page at a time ({@code ?offset=0&limit=100}, at most {@value #MAX_LIMIT}; the
+ * total in {@code X-Total-Count}): every domain anyone asks this server about gets a pin.
+ */
 @Path("known-servers")
 @RequestScoped
 @RolesAllowed(AdminApi.ROLE)
@@ -43,9 +49,20 @@ public class KnownServersResource {
         public boolean keyBind;
     }
 
+    /** The most pins one page holds. */
+    public static final int MAX_LIMIT = 1000;
+
     @GET
-    public List<KnownServerView> list() {
-        return pins.list().stream().map(KnownServersResource::view).toList();
+    public Response list(@QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0) {
+            return Problem.response(Response.Status.BAD_REQUEST, "offset must be ≥ 0", "offset");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return Problem.response(Response.Status.BAD_REQUEST, "limit must be in 1.." + MAX_LIMIT, "limit");
+        }
+        List<KnownServerView> page = pins.list(offset, limit).stream().map(KnownServersResource::view).toList();
+        return Response.ok(page).header(AccountsResource.TOTAL_COUNT, pins.count()).build();
     }
 
     @DELETE
