@@ -48,7 +48,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Account holders read and send their own mail through the user API, on two instances of
  * users.test sharing one PostgreSQL database (127.0.0.1:17421 and :17422, HTTP 17431 and
- * 17432). The client side here is written from README "Users" with libsodium, not with our
+ * 17432), and far.test beside them on H2 (17429, HTTP 17438). The client side here is
+ * written from README "Users" with libsodium, not with our
  * client code: it opens the xzibit, signs the challenge and checks the server's signatures.
  * Nobody may relay through these servers (cmtp.relay-networks names no real client), so mail
  * for another domain gets through only by authenticated submission.
@@ -64,11 +65,16 @@ class UserApiIT {
 
     private LaunchedServer first;
     private LaunchedServer second;
+    /** far.test, another domain, routed to from users.test. */
+    private LaunchedServer far;
     private AdminClient admin;
     private byte[] serverKey;
 
     @BeforeAll
     void startTwoInstances() throws Exception {
+        far = new LaunchedServer("127.0.0.1", 17429, 17438, LaunchedServer.freshDataDir("userapi-far"), "far.test",
+                ADMIN_PASSWORD).start();
+        new AdminClient(far.http(), "admin", ADMIN_PASSWORD).createAccount("zoe", "zoe-password-123456");
         String database = PostgresDatabases.recreate(PostgresDatabases.name("userapi"));
         first = instance("127.0.0.1", 17421, 17431, "userapi-1", database).start();
         second = instance("127.0.0.1", 17422, 17432, "userapi-2", database).start();
@@ -92,7 +98,7 @@ class UserApiIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (LaunchedServer server : new LaunchedServer[] {first, second}) {
+        for (LaunchedServer server : new LaunchedServer[] {first, second, far}) {
             if (server != null) {
                 server.close();
             }
@@ -303,8 +309,8 @@ class UserApiIT {
         UserApiClient bob = signIn(first, "bob", BOB_PASSWORD);
         byte[] farKey = Libsodium.signSeedKeypair(new byte[32])[0];
         Message message = MailSender.seal(OutgoingMail.from(new MailAddress("bob", DOMAIN))
-                .to(new MailAddress("zoe", "far.test")).subject("hello far").text("sealed on the device").build(),
-                new MailAddress("zoe", "far.test"), farKey, java.time.Instant.now());
+                .to(new MailAddress("zoe", "nowhere.test")).subject("hello far").text("sealed on the device").build(),
+                new MailAddress("zoe", "nowhere.test"), farKey, java.time.Instant.now());
         byte[] raw = message.encode();
 
         try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(first.host(), first.cmtpPort()), TIMEOUT, TIMEOUT)) {
@@ -314,12 +320,12 @@ class UserApiIT {
         UserApiClient.Reply submitted = bob.postBytes("/api/user/messages", raw);
         assertEquals(200, submitted.status(), submitted.toString());
         JsonObject receipt = submitted.json().asJsonObject();
-        assertEquals("SUCCESS", receipt.getString("status"), "queued for far.test");
+        assertEquals("SUCCESS", receipt.getString("status"), "queued for nowhere.test");
         byte[] hash = Blake2b.hash512(raw);
         assertEquals(HexFormat.of().formatHex(hash), receipt.getString("hash"));
         assertTrue(Libsodium.verifyDetached(HexFormat.of().parseHex(receipt.getString("signature")),
                 concat(utf8("SUCCESS\0"), hash), serverKey), "a receipt libsodium verifies");
-        assertTrue(admin.get("/api/queue").body().contains("zoe@far.test"), "in the relay queue");
+        assertTrue(admin.get("/api/queue").body().contains("zoe@nowhere.test"), "in the relay queue");
 
         Message forged = MailSender.seal(OutgoingMail.from(new MailAddress("alice", DOMAIN))
                 .to(new MailAddress("bob", DOMAIN)).subject("not from alice").text("x").build(),
@@ -448,6 +454,14 @@ class UserApiIT {
                     "zoe@far.test", "--subject", "from outside", "--text", "via the user API"}));
             assertEquals(0, send.exit(), send.toString());
             assertTrue(send.out().startsWith("SUCCESS zoe@far.test "), "queued for far.test: " + send);
+            AdminClient farAdmin = new AdminClient(far.http(), "admin", ADMIN_PASSWORD);
+            org.cmtp.it.support.Await.until(() -> {
+                try {
+                    return farAdmin.get("/api/accounts/zoe/messages").body().contains("frank@users.test");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(60), "relayed to far.test");
 
             Run passwd = cli(environment, with.apply(new String[] {"passwd"}));
             assertEquals(0, passwd.exit(), passwd.toString());
