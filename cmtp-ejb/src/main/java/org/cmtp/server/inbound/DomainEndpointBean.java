@@ -82,12 +82,14 @@ public class DomainEndpointBean implements CmtpRequestListener {
      */
     @Override
     public Reply keyBind(Command.KeyBind request, ClientInfo client) {
-        if (!request.isForServer() && !foreignKeyRequests.allows(request.domain(), client)) { // cmtp.foreign-key-rate
-            return new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(KeyBinding.statusBytesToSign(
-                    StatusWord.KEYNOTAVAILABLE, request.user(), request.domain())));
+        Optional<byte[]> key;
+        if (request.isForServer()) {
+            key = Optional.of(identity.publicKey());
+        } else if (!foreignKeyRequests.allows(request.domain(), client)) {
+            key = Optional.empty(); // cmtp.foreign-key-rate
+        } else {
+            key = keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
         }
-        Optional<byte[]> key = request.isForServer() ? Optional.of(identity.publicKey())
-                : keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
         return key.<Reply>map(k -> KeyReply.bound(k, identity.sign(request.bytesToSign(k))))
                 .orElseGet(() -> new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(
                         KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain()))));
