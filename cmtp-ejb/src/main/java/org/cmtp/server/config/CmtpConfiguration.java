@@ -43,6 +43,7 @@ public class CmtpConfiguration {
     private int maxAttachments;
     private int keyCacheSize;
     private int foreignKeyRate;
+    private int localKeyRate;
     private RelayNetworks dialNetworks;
     private long deliveryDeadlineSeconds;
     private int relayMaxPow;
@@ -80,6 +81,7 @@ public class CmtpConfiguration {
         maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
         keyCacheSize = (int) count(config, "cmtp.key-cache-size", 10_000);
         foreignKeyRate = (int) count(config, "cmtp.foreign-key-rate", 60);
+        localKeyRate = (int) count(config, "cmtp.local-key-rate", 300);
         dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
                 "cmtp.dial-networks (CMTP_DIAL_NETWORKS)");
         deliveryDeadlineSeconds = seconds(config, "cmtp.delivery-deadline", 120);
@@ -179,6 +181,14 @@ public class CmtpConfiguration {
     }
 
     /** KEYREQUESTs for other domains' keys one client address (IPv6: its /64) may send per minute; 0: no limit. */
+    /**
+     * Key requests for accounts of this server's own domains that one client outside
+     * {@code cmtp.relay-networks} may send per minute; 0: no limit.
+     */
+    public int localKeyRate() {
+        return localKeyRate;
+    }
+
     public int foreignKeyRate() {
         return foreignKeyRate;
     }

@@ -60,12 +60,14 @@ public class DomainEndpointBean implements CmtpRequestListener {
     private MailIntake intake;
     @Inject
     private ForeignKeyRequestLimiter foreignKeyRequests;
+    @Inject
+    private AccountLookupLimiter accountLookups;
 
     /** Local keys from the database; another domain's keys relayed from its pinned server, signed by ours. */
     @Override
     public Reply keyRequest(Command.KeyRequest request, ClientInfo client) {
-        if (!request.user().isEmpty() && !foreignKeyRequests.allows(request.domain(), client)) {
-            return status(StatusWord.KEYNOTAVAILABLE, new byte[0]); // cmtp.foreign-key-rate
+        if (!request.user().isEmpty() && !mayLookUp(request.domain(), client)) {
+            return status(StatusWord.KEYNOTAVAILABLE, new byte[0]);
         }
         if (request.user().isEmpty()) {
             return keyReply(identity.publicKey());
@@ -85,14 +87,19 @@ public class DomainEndpointBean implements CmtpRequestListener {
         Optional<byte[]> key;
         if (request.isForServer()) {
             key = Optional.of(identity.publicKey());
-        } else if (!foreignKeyRequests.allows(request.domain(), client)) {
-            key = Optional.empty(); // cmtp.foreign-key-rate
+        } else if (!mayLookUp(request.domain(), client)) {
+            key = Optional.empty();
         } else {
             key = keys.publicKey(request.user(), DomainNames.canonical(request.domain()));
         }
         return key.<Reply>map(k -> KeyReply.bound(k, identity.sign(request.bytesToSign(k))))
                 .orElseGet(() -> new SignedStatus(StatusWord.KEYNOTAVAILABLE, identity.sign(
                         KeyBinding.statusBytesToSign(StatusWord.KEYNOTAVAILABLE, request.user(), request.domain()))));
+    }
+
+    /** Within cmtp.foreign-key-rate for other domains, cmtp.local-key-rate for ours (enumeration). */
+    private boolean mayLookUp(String domain, ClientInfo client) {
+        return foreignKeyRequests.allows(domain, client) && accountLookups.allows(domain, client);
     }
 
     @Override
