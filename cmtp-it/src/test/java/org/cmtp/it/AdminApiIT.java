@@ -385,7 +385,9 @@ class AdminApiIT {
         JsonObject current = hours.getJsonObject(23);
         assertTrue(current.getInt("stored") >= 1, reply.body());
         assertTrue(Instant.parse(current.getString("start")).isAfter(Instant.now().minusSeconds(3601)));
-        assertTrue(stats.getJsonNumber("queueDepth").longValue() >= 0);
+        // nothing this suite queues can be delivered (no DNS), so the queue is still as listed
+        assertEquals(admin.get("/api/queue?max=1000").json().asJsonArray().size(),
+                stats.getJsonNumber("queueDepth").longValue(), "queueDepth counts the relay queue");
         assertTrue(stats.getJsonNumber("openConnections").longValue() >= 0);
         assertTrue(Instant.parse(stats.getString("since")).isBefore(Instant.now()));
         assertEquals(401, AdminClient.anonymous(http).get("/api/stats").status());
