@@ -27,6 +27,7 @@ import org.cmtp.client.InvalidSignatureException;
 import org.cmtp.client.ScriptedServer;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandEncoder;
@@ -98,14 +99,6 @@ class KeyBindIT {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void libsodiumVerifiesTheBoundSignatureOverExactlyTheBytesOfSection4a() throws Exception {
         try (RawCmtpConnection cmtp = home.connect()) {
@@ -123,14 +116,14 @@ class KeyBindIT {
             wire.get(signature);
             assertEquals(0, wire.get());
             assertArrayEquals(bobKey, key);
-            byte[] signed = concat(bytes("CMTP-KEYBIND-1\0bob\0keybind.test\0"), key);
+            byte[] signed = MailBytes.concat(bytes("CMTP-KEYBIND-1\0bob\0keybind.test\0"), key);
             assertTrue(Libsodium.verifyDetached(signature, signed, serverKey), "libsodium verifies the bound statement");
             assertFalse(Libsodium.verifyDetached(signature, key, serverKey), "it is not the version-1 signature");
 
             byte[] own = cmtp.send("KEYBIND\0\0").read(102);
             byte[] ownSignature = java.util.Arrays.copyOfRange(own, 37, 101);
             assertArrayEquals(serverKey, java.util.Arrays.copyOfRange(own, 4, 36));
-            assertTrue(Libsodium.verifyDetached(ownSignature, concat(bytes("CMTP-KEYBIND-1\0\0\0"), serverKey), serverKey),
+            assertTrue(Libsodium.verifyDetached(ownSignature, MailBytes.concat(bytes("CMTP-KEYBIND-1\0\0\0"), serverKey), serverKey),
                     "the server's own key: user and domain both empty");
 
             byte[] none = cmtp.send("KEYBIND\0nobody\0keybind.test\0").read(4 + 16 + 64 + 1);

@@ -305,24 +305,11 @@ class ScaleOutIT {
 
     private static int indexOf(List<byte[]> bodies, byte[] content) {
         for (int i = 0; i < bodies.size(); i++) {
-            if (contains(content, bodies.get(i))) {
+            if (MailBytes.contains(content, bodies.get(i))) {
                 return i;
             }
         }
         return -1;
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private record QueueRow(long id, String leaseOwner, byte[] content) {

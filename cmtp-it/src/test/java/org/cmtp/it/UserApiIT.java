@@ -37,6 +37,7 @@ import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.UserApiClient;
 import org.cmtp.sodium.Libsodium;
@@ -107,14 +108,6 @@ class UserApiIT {
 
     // ---- the client, from README "Users", with libsodium --------------------------------
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -139,7 +132,7 @@ class UserApiIT {
 
     /** README "Users": "CMTP-SIGNIN-1" ‖ \0 ‖ domain ‖ \0 ‖ account ‖ \0 ‖ server key ‖ challenge ‖ u64 expiry. */
     private static byte[] statement(String domain, String account, byte[] serverKey, byte[] challenge, long expires) {
-        return concat(utf8("CMTP-SIGNIN-1\0" + domain + "\0" + account + "\0"), serverKey, challenge,
+        return MailBytes.concat(utf8("CMTP-SIGNIN-1\0" + domain + "\0" + account + "\0"), serverKey, challenge,
                 ByteBuffer.allocate(8).putLong(expires).array());
     }
 
@@ -324,7 +317,7 @@ class UserApiIT {
         byte[] hash = Blake2b.hash512(raw);
         assertEquals(HexFormat.of().formatHex(hash), receipt.getString("hash"));
         assertTrue(Libsodium.verifyDetached(HexFormat.of().parseHex(receipt.getString("signature")),
-                concat(utf8("SUCCESS\0"), hash), serverKey), "a receipt libsodium verifies");
+                MailBytes.concat(utf8("SUCCESS\0"), hash), serverKey), "a receipt libsodium verifies");
         assertTrue(admin.get("/api/queue").body().contains("zoe@nowhere.test"), "in the relay queue");
 
         Message forged = MailSender.seal(OutgoingMail.from(new MailAddress("alice", DOMAIN))
@@ -359,7 +352,7 @@ class UserApiIT {
         JsonObject key = bob.get("/api/user/keys/alice@USERS.test.").json().asJsonObject();
         byte[] aliceKey = HexFormat.of().parseHex(key.getString("publicKey"));
         assertTrue(Libsodium.verifyDetached(HexFormat.of().parseHex(key.getString("signature")),
-                concat(utf8("CMTP-KEYBIND-1\0alice\0users.test\0"), aliceKey), serverKey), "bound as by KEYBIND");
+                MailBytes.concat(utf8("CMTP-KEYBIND-1\0alice\0users.test\0"), aliceKey), serverKey), "bound as by KEYBIND");
         assertEquals(404, bob.get("/api/user/keys/nobody@users.test").status());
     }
 
@@ -396,19 +389,6 @@ class UserApiIT {
         String hex = HexFormat.of().formatHex(secret);
         return List.of(secret, utf8(hex), utf8(hex.toUpperCase()), utf8(Base64.getEncoder().encodeToString(secret)),
                 utf8(Base64.getUrlEncoder().withoutPadding().encodeToString(secret)));
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     @Test
@@ -475,7 +455,7 @@ class UserApiIT {
             assertTrue(wire.length > 1000, "the proxy saw the CLI's requests");
             for (byte[] secret : List.of(utf8(password), utf8(newPassword), secretKey, Arrays.copyOf(secretKey, 32))) {
                 for (byte[] encoded : encodings(secret)) {
-                    assertFalse(contains(wire, encoded), "a password or the secret key crossed the wire");
+                    assertFalse(MailBytes.contains(wire, encoded), "a password or the secret key crossed the wire");
                 }
             }
         }
