@@ -13,7 +13,6 @@ import org.cmtp.protocol.DomainNames;
 import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.ClientNetwork;
 import org.cmtp.server.config.CmtpConfiguration;
-import org.cmtp.server.config.SlidingWindowLimiter;
 
 /**
  * {@code cmtp.foreign-key-rate}: a key request for another domain's account costs this
@@ -31,12 +30,8 @@ public class ForeignKeyRequestLimiter {
     @Inject
     private CmtpConfiguration configuration;
 
-    private int perMinute;
     private Predicate<String> isLocalDomain;
-    private LongSupplier clock;
-    private SlidingWindowLimiter limiter;
-    /** One log line per client and minute: a flood of refused requests must not flood the log. */
-    private final SlidingWindowLimiter logged = new SlidingWindowLimiter(1, 60_000);
+    private PerClientRate rate;
 
     /** For CDI; the settings come from {@link CmtpConfiguration}. */
     public ForeignKeyRequestLimiter() {
@@ -44,18 +39,14 @@ public class ForeignKeyRequestLimiter {
 
     /** A limiter of {@code perMinute} requests (0: no limit) that knows the local domains by {@code isLocalDomain}. */
     ForeignKeyRequestLimiter(int perMinute, Predicate<String> isLocalDomain, LongSupplier clock) {
-        this.perMinute = perMinute;
         this.isLocalDomain = isLocalDomain;
-        this.clock = clock;
-        this.limiter = new SlidingWindowLimiter(perMinute, 60_000);
+        this.rate = new PerClientRate(perMinute, "cmtp.foreign-key-rate", LOG, clock);
     }
 
     @PostConstruct
     void create() {
-        perMinute = configuration.foreignKeyRate();
         isLocalDomain = configuration::isLocalDomain;
-        clock = System::currentTimeMillis;
-        limiter = new SlidingWindowLimiter(perMinute, 60_000);
+        rate = new PerClientRate(configuration.foreignKeyRate(), "cmtp.foreign-key-rate", LOG, System::currentTimeMillis);
     }
 
     /**
@@ -63,20 +54,8 @@ public class ForeignKeyRequestLimiter {
      * @return false if {@code client} asked for too many other domains' keys in the last minute
      */
     public boolean allows(String domain, ClientInfo client) {
-        if (isLocalDomain.test(domain)) {
-            return true;
-        }
-        String key = clientKey(client.remoteAddress());
-        long now = clock.getAsLong();
-        if (limiter.tryAcquire(key, now)) {
-            return true;
-        }
-        if (logged.tryAcquire(key, now)) {
-            LOG.info(() -> "CMTP key request for an account of " + DomainNames.canonical(domain) + " refused for "
-                    + client.remoteHost() + ": more than cmtp.foreign-key-rate (" + perMinute + ") per minute from "
-                    + key + " (logged once a minute per client)");
-        }
-        return false;
+        return isLocalDomain.test(domain)
+                || rate.allows(client, () -> "key request for an account of " + DomainNames.canonical(domain));
     }
 
     /** The address counted for a client: an IPv4 address itself, an IPv6 address's /64 ({@link ClientNetwork}). */
