@@ -57,6 +57,10 @@ public class UserSessions {
     public record Challenge(byte[] challenge, String account, String domain, byte[] serverKey, Instant expires) {
     }
 
+    /** Who a valid token signs in: the account, and the id of the session the token belongs to. */
+    public record Holder(Account account, String sessionId) {
+    }
+
     /** A new session: the token (shown once, never stored) and its record. */
     public record SignedIn(String token, UserSession session) {
     }
@@ -119,7 +123,7 @@ public class UserSessions {
      * @return the account of a valid token: known, not expired, its account still existing and
      *         enabled (a disabled or deleted account's sessions stop working at once)
      */
-    public Optional<Account> authenticate(String token) {
+    public Optional<Holder> authenticate(String token) {
         if (token == null || token.isEmpty() || token.length() > 100) {
             return Optional.empty();
         }
@@ -134,7 +138,7 @@ public class UserSessions {
         if (account.isPresent() && session.getLastUsed().plus(LAST_USED_PRECISION).isBefore(now)) {
             session.used(now);
         }
-        return account;
+        return account.map(a -> new Holder(a, session.getId()));
     }
 
     /** The sessions of {@code account} that have not expired, newest first. */
@@ -142,12 +146,6 @@ public class UserSessions {
         return em.createQuery("SELECT s FROM UserSession s WHERE s.account = :account AND s.expires > :now"
                 + " ORDER BY s.created DESC", UserSession.class)
                 .setParameter("account", account).setParameter("now", Instant.now()).getResultList();
-    }
-
-    /** @return the session {@code id} of the account holding {@code token} */
-    public Optional<UserSession> sessionOf(String token) {
-        return em.createQuery("SELECT s FROM UserSession s WHERE s.tokenHash = :hash", UserSession.class)
-                .setParameter("hash", hash(token)).getResultStream().findFirst();
     }
 
     /** Revokes a session of {@code account}; false when it has none of that id (another's included). */

@@ -27,8 +27,8 @@ public class SessionTokenFilter implements ContainerRequestFilter {
 
     /** The request property holding the signed-in {@link Account}. */
     public static final String ACCOUNT = "org.cmtp.user.account";
-    /** The request property holding the session token itself. */
-    public static final String TOKEN = "org.cmtp.user.token";
+    /** The request property holding the id of the session the token belongs to. */
+    public static final String SESSION_ID = "org.cmtp.user.session";
 
     @EJB
     private UserSessions sessions;
@@ -41,13 +41,13 @@ public class SessionTokenFilter implements ContainerRequestFilter {
             return;
         }
         String token = authorization.substring(7).trim();
-        Optional<Account> account = sessions.authenticate(token);
-        if (account.isEmpty()) {
+        Optional<UserSessions.Holder> holder = sessions.authenticate(token);
+        if (holder.isEmpty()) {
             refuse(request, "the session token is unknown, expired or revoked, or its account is disabled: sign in again");
             return;
         }
-        request.setProperty(ACCOUNT, account.get());
-        request.setProperty(TOKEN, token);
+        request.setProperty(ACCOUNT, holder.get().account());
+        request.setProperty(SESSION_ID, holder.get().sessionId());
     }
 
     private static void refuse(ContainerRequestContext request, String detail) {

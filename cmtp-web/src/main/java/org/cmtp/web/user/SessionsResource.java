@@ -16,7 +16,6 @@ import java.util.List;
 
 import org.cmtp.server.account.Account;
 import org.cmtp.server.user.UserAccessException;
-import org.cmtp.server.user.UserSession;
 import org.cmtp.server.user.UserSessions;
 
 /** The signed-in holder's sessions: list them, revoke one (this one included: sign out). */
@@ -43,8 +42,7 @@ public class SessionsResource {
 
     @GET
     public List<SessionView> list() {
-        String current = sessions.sessionOf((String) http.getAttribute(SessionTokenFilter.TOKEN))
-                .map(UserSession::getId).orElse("");
+        String current = (String) http.getAttribute(SessionTokenFilter.SESSION_ID);
         return sessions.sessions(account().getName()).stream().map(s -> {
             SessionView view = new SessionView();
             view.id = s.getId();
