@@ -37,6 +37,7 @@ import org.cmtp.client.Receipt;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.TestHttp;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
@@ -125,7 +126,7 @@ class ConsoleIT {
 
     @Test
     void theOpenApiDocumentDescribesTheAdminApi() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpResponse<String> response = TestHttp.newClient().send(
                 HttpRequest.newBuilder(server.http().resolve("/openapi")).header("Accept", "application/json")
                         .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
@@ -146,7 +147,7 @@ class ConsoleIT {
 
     @Test
     void theApiAnswersTheConsoleWithoutMakingTheBrowserAskForCredentials() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = TestHttp.newClient();
         URI server = ConsoleIT.server.http().resolve("/api/server");
         // no credentials, as the console's first call: a problem, and no Basic challenge
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(server)

@@ -21,7 +21,7 @@ public final class AdminClient {
     private final URI base;
     private final String authorization;
     private final boolean requestedBy;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = TestHttp.newClient();
 
     public AdminClient(URI base, String user, String password) {
         this(base, user, password, true);

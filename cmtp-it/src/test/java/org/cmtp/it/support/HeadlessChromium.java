@@ -39,7 +39,9 @@ public final class HeadlessChromium {
         // --no-sandbox: tests run as root here, where Chromium's sandbox cannot start;
         // --disable-dev-shm-usage: /dev/shm may be small in containers
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,900",
-                "--lang=en-GB", "--disable-gpu", "--no-first-run", "--disable-extensions");
+                "--lang=en-GB", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                // the servers under test serve HTTPS with a self-signed certificate of their own
+                "--ignore-certificate-errors");
         options.setExperimentalOption("prefs", Map.of(
                 "download.default_directory", downloads.toAbsolutePath().toString(),
                 "download.prompt_for_download", false));

@@ -18,7 +18,7 @@ import java.time.Duration;
  */
 public final class UserApiClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = TestHttp.newClient();
     private final URI base;
     private final String token;
 
