@@ -84,8 +84,8 @@ final class Cli {
                                                    --keyrequest: M KEYREQUESTs for --to instead;
                                                    --warm-up: W more first, not measured
 
-            --server defaults to 127.0.0.1:9001, --api (the user API) to http://HOST:8080/ of
-            --server, --timeout to 30 seconds. The server's key is
+            --server defaults to 127.0.0.1:9001, --api (the user API) to https://HOST:8080/ of
+            --server (its certificate pinned on first use), --timeout to 30 seconds. The server's key is
             trusted as presented unless --server-key pins it. A server that once advertised
             address-bound key replies (KEYBIND) is asked only that way from then on (remembered
             in $CMTP_CONFIG_DIR, else ~/.config/cmtp/known-servers); so is one pinned with
@@ -208,11 +208,11 @@ final class Cli {
             return CmtpClient.connect(server.resolve(), timeout, timeout);
         }
 
-        /** The user API: --api, else HTTP port 8080 of the --server host. */
+        /** The user API: --api, else HTTPS port 8080 of the --server host. */
         java.net.URI api() throws UsageException {
             String given = arguments.value("api").orElse(null);
             String text = given != null ? given
-                    : "http://" + (server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host()) + ":8080/";
+                    : "https://" + (server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host()) + ":8080/";
             try {
                 java.net.URI uri = new java.net.URI(text.endsWith("/") ? text : text + "/");
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {

@@ -17,16 +17,18 @@ import java.util.Optional;
  * key requests with address-bound replies (KEYBIND, PROTOCOL.md §4a) — once a server has
  * advertised it, every later run asks it with KEYBIND and refuses version-1 key replies, so
  * an attacker who strips the line from the unsigned OHAI reply cannot downgrade the CLI —
- * and the server key of each user API, pinned on first use.
+ * and the server key and HTTPS certificate of each user API, pinned on first use.
  *
  * <p>The file is {@code known-servers} in the user's configuration directory:
  * {@code $CMTP_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/cmtp}, else {@code ~/.config/cmtp};
- * one line per fact, {@code HOST:PORT keybind} or {@code API-URL key HEX}. Created owner-only.
+ * one line per fact, {@code HOST:PORT keybind}, {@code API-URL key HEX} or
+ * {@code API-URL cert SHA-256-FINGERPRINT}. Created owner-only.
  */
 final class KnownServers {
 
     private static final String KEYBIND = "keybind";
     private static final String KEY = "key";
+    private static final String CERTIFICATE = "cert";
 
     private final Path file;
 
@@ -89,6 +91,25 @@ final class KnownServers {
         }
     }
 
+    /**
+     * Pins the HTTPS certificate fingerprint ({@code AB:CD:…}) of the user API at {@code api}
+     * on first use; afterwards the same certificate must be presented.
+     *
+     * @throws FailureException naming both fingerprints when another one is pinned
+     */
+    synchronized void checkCertificate(String api, String fingerprint) throws IOException, FailureException {
+        Map<String, String> entries = read();
+        String pinned = entries.get(api + " " + CERTIFICATE);
+        if (pinned == null) {
+            entries.put(api + " " + CERTIFICATE, fingerprint);
+            write(entries);
+        } else if (!pinned.equalsIgnoreCase(fingerprint)) {
+            throw new FailureException(api + " presented the HTTPS certificate " + fingerprint + ", not the pinned "
+                    + pinned + " (changed, or someone in between?); compare with the fingerprint the server logs at"
+                    + " start, and if the change is expected (a new or renewed certificate), remove its line from " + file);
+        }
+    }
+
     /** Every remembered entry: "NAME ATTRIBUTE" → value (empty for a flag). */
     private Map<String, String> read() throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
@@ -107,7 +128,8 @@ final class KnownServers {
 
     private void write(Map<String, String> entries) throws IOException {
         StringBuilder text = new StringBuilder("# what cmtp remembers of servers: HOST:PORT keybind (answers key requests"
-                + " address-bound), API-URL key HEX (pinned server key); written by cmtp\n");
+                + " address-bound), API-URL key HEX (pinned server key), API-URL cert FINGERPRINT (pinned HTTPS"
+                + " certificate); written by cmtp\n");
         entries.forEach((name, value) -> text.append(name).append(value.isEmpty() ? "" : " " + value).append('\n'));
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The CLI's client of the server's user API (README "Users"): plain HTTP and JSON, a
- * bearer token once signed in. Every refusal becomes a {@link FailureException} whose one
+ * The CLI's client of the server's user API (README "Users"): JSON over HTTPS (its
+ * certificate pinned on first use, {@link CertificatePin}), a bearer token once signed in. Every refusal becomes a {@link FailureException} whose one
  * line names the request, the status and the server's own words (its problem detail).
  */
 final class UserApi {
@@ -27,16 +27,20 @@ final class UserApi {
     private final URI base;
     private final String token;
     private final Duration timeout;
+    private final KnownServers known;
+    private final CertificatePin pin;
 
-    UserApi(URI base, String token, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    UserApi(URI base, String token, Duration timeout, KnownServers known) {
         this.base = base;
         this.token = token;
         this.timeout = timeout;
+        this.known = known;
+        this.pin = new CertificatePin(base.toString(), known);
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).sslContext(pin.sslContext()).build();
     }
 
     UserApi withToken(String newToken) {
-        return new UserApi(base, newToken, timeout);
+        return new UserApi(base, newToken, timeout, known);
     }
 
     URI base() {
@@ -117,7 +121,7 @@ final class UserApi {
     }
 
     private HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body)
-            throws IOException {
+            throws IOException, FailureException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -132,6 +136,9 @@ final class UserApi {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (IOException e) {
+            if (pin.mismatch() != null) {
+                throw pin.mismatch();
+            }
             throw new IOException(base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
     }

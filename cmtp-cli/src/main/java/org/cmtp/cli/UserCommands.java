@@ -68,7 +68,7 @@ final class UserCommands {
     // ---- signing in ---------------------------------------------------------------------
 
     int signIn(URI apiBase, MailAddress address) throws UsageException, IOException, FailureException {
-        UserApi api = new UserApi(apiBase, null, timeout);
+        UserApi api = new UserApi(apiBase, null, timeout, known);
         JsonObject challenge = api.challenge(address.toString());
         byte[] serverKey = checkServerKey(api, HexFormat.of().parseHex(challenge.getString("serverKey")));
         Ed25519KeyPair keys = openKeys(api, serverKey, address.account(), null);
@@ -250,7 +250,7 @@ final class UserCommands {
     }
 
     private UserApi api(UserSessionFile session) {
-        return new UserApi(URI.create(session.api()), session.token(), timeout);
+        return new UserApi(URI.create(session.api()), session.token(), timeout, known);
     }
 
     private byte[] pinnedKey(UserSessionFile session) throws IOException, FailureException {

@@ -47,4 +47,21 @@ class UserCommandsTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(known.file())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config"))));
     }
+
+    @Test
+    void anHttpsCertificateIsPinnedOnFirstUseBesideTheKeyAndAChangeIsRefusedNamingBoth(@TempDir Path home)
+            throws Exception {
+        KnownServers known = new KnownServers(home.resolve("known-servers"));
+        String api = "https://mail.example:8080/";
+        String first = "AB:" + "00:".repeat(30) + "01";
+        String other = "AB:" + "00:".repeat(30) + "02";
+        known.checkKey(api, new byte[32]);
+        known.checkCertificate(api, first);
+        known.checkCertificate(api, first.toLowerCase());
+        FailureException refused = assertThrows(FailureException.class, () -> known.checkCertificate(api, other));
+        assertTrue(refused.getMessage().contains(first) && refused.getMessage().contains(other), refused.getMessage());
+        assertTrue(refused.getMessage().contains(known.file().toString()), "says where the pin is kept");
+        known.checkCertificate("https://other.example:8080/", other);
+        assertArrayEquals(new byte[32], known.pinnedKey(api).orElseThrow(), "the key pin is kept beside");
+    }
 }

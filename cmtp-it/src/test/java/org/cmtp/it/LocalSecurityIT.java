@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.TestHttp;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -265,7 +266,10 @@ class LocalSecurityIT {
 
     /** GET /api/server with Basic credentials admin:{@code password} from source address {@code client}: the status. */
     private int adminStatus(String client, String password) throws IOException {
-        try (Socket socket = socketFrom(client, server.httpPort())) {
+        try (Socket plain = socketFrom(client, server.httpPort());
+             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestHttp.trustingEveryCertificate()
+                     .getSocketFactory().createSocket(plain, "127.0.0.1", server.httpPort(), true)) {
+            socket.startHandshake(); // the HTTP port serves HTTPS
             String credentials = Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
             out.write(("GET /api/server HTTP/1.1\r\nHost: 127.0.0.1:" + server.httpPort() + "\r\nAuthorization: Basic "

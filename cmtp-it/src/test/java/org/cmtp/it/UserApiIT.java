@@ -36,6 +36,8 @@ import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.CommandLineClient;
+import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -77,7 +79,9 @@ class UserApiIT {
                 ADMIN_PASSWORD).start();
         new AdminClient(far.http(), "admin", ADMIN_PASSWORD).createAccount("zoe", "zoe-password-123456");
         String database = PostgresDatabases.recreate(PostgresDatabases.name("userapi"));
-        first = instance("127.0.0.1", 17421, 17431, "userapi-1", database).start();
+        // a plain HTTP port besides HTTPS, so that the recording proxy of the CLI test below
+        // sees the very bytes the CLI sends, not ciphertext that would hide a leaked secret
+        first = instance("127.0.0.1", 17421, 17431, "userapi-1", database).with("CMTP_PLAIN_HTTP_PORT", "17441").start();
         second = instance("127.0.0.1", 17422, 17432, "userapi-2", database).start();
         admin = new AdminClient(first.http(), "admin", ADMIN_PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
@@ -358,30 +362,8 @@ class UserApiIT {
 
     // ---- the CLI ----------------------------------------------------------------------------
 
-    private record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "stderr:\n" + err;
-        }
-    }
-
     private static Run cli(java.util.Map<String, String> environment, String... args) throws Exception {
-        java.nio.file.Path jar = java.nio.file.Path.of(System.getProperty("it.micro.dir", "target/micro"), "cmtp-cli.jar");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("CMTP_PASSWORD");
-        builder.environment().putAll(environment);
-        java.nio.file.Path out = java.nio.file.Files.createTempFile("user-cli", ".out");
-        java.nio.file.Path err = java.nio.file.Files.createTempFile("user-cli", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("cmtp " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+        return CommandLineClient.run(environment, args);
     }
 
     /** Every encoding of {@code secret} a careless client might send: raw, hex (both cases), base64 and base64url. */
@@ -403,7 +385,7 @@ class UserApiIT {
         java.util.Map<String, String> environment = java.util.Map.of("CMTP_CONFIG_DIR", work.resolve("config").toString(),
                 "CMTP_PASSWORD", password, "CMTP_NEW_PASSWORD", newPassword);
         try (org.cmtp.it.support.RecordingProxy proxy = new org.cmtp.it.support.RecordingProxy(
-                new InetSocketAddress("127.0.0.1", 17439), new InetSocketAddress("127.0.0.1", first.httpPort()))) {
+                new InetSocketAddress("127.0.0.1", 17439), new InetSocketAddress("127.0.0.1", first.plainHttp().getPort()))) {
             String[] global = {"--server", "127.0.0.1:" + first.cmtpPort(), "--api", "http://127.0.0.1:17439/"};
             java.util.function.Function<String[], String[]> with = args -> java.util.stream.Stream.concat(
                     Arrays.stream(global), Arrays.stream(args)).toArray(String[]::new);

@@ -45,6 +45,7 @@ public class CmtpConfiguration {
     private int foreignKeyRate;
     private int localKeyRate;
     private RelayNetworks dialNetworks;
+    private RelayNetworks adminNetworks;
     private long deliveryDeadlineSeconds;
     private int relayMaxPow;
     private int relayParallelism;
@@ -84,6 +85,8 @@ public class CmtpConfiguration {
         localKeyRate = (int) count(config, "cmtp.local-key-rate", 300);
         dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
                 "cmtp.dial-networks (CMTP_DIAL_NETWORKS)");
+        adminNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.admin-networks", String.class)
+                .orElse(RelayNetworks.LOOPBACK), "cmtp.admin-networks (CMTP_ADMIN_NETWORKS)");
         deliveryDeadlineSeconds = seconds(config, "cmtp.delivery-deadline", 120);
         if (deliveryDeadlineSeconds >= relayLeaseSeconds) {
             LOG.warning(() -> "CMTP cmtp.delivery-deadline (" + deliveryDeadlineSeconds + " s) is not shorter than"
@@ -103,7 +106,7 @@ public class CmtpConfiguration {
         }
         port = config.getOptionalValue("cmtp.port", Integer.class).orElse(9001);
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
-                + "; dialling non-public networks: " + dialNetworks);
+                + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
     }
 
     private static long seconds(Config config, String key, long defaultValue) {
@@ -196,6 +199,14 @@ public class CmtpConfiguration {
     /** Non-public networks the relay may dial all the same (e.g. a test or an internal federation). */
     public RelayNetworks dialNetworks() {
         return dialNetworks;
+    }
+
+    /**
+     * Clients that may reach the admin surfaces over HTTP: the admin API, the console,
+     * {@code /metrics}, {@code /health} and {@code /openapi}. The user API answers everyone.
+     */
+    public RelayNetworks adminNetworks() {
+        return adminNetworks;
     }
 
     /** How long one attempt to reach another domain (delivery or key relay) may take in all. */

@@ -167,8 +167,18 @@ public final class LaunchedServer implements AutoCloseable {
         return Integer.parseInt(environment.get("CMTP_HTTP_PORT"));
     }
 
+    /** The HTTP port's base URL: HTTPS, with the certificate the server made on its first start. */
     public URI http() {
-        return URI.create("http://" + host() + ":" + httpPort() + "/");
+        return URI.create("https://" + host() + ":" + httpPort() + "/");
+    }
+
+    /** The plain HTTP listener's base URL; only when {@code CMTP_PLAIN_HTTP_PORT} was set. */
+    public URI plainHttp() {
+        String port = environment.get("CMTP_PLAIN_HTTP_PORT");
+        if (port == null) {
+            throw new IllegalStateException("this server has no plain HTTP port: set CMTP_PLAIN_HTTP_PORT");
+        }
+        return URI.create("http://" + host() + ":" + port + "/");
     }
 
     public RawCmtpConnection connect() throws IOException {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 import org.cmtp.ra.api.ClientNetwork;
 import org.cmtp.server.admin.AdminCredentials;
@@ -44,6 +45,10 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
     private AdminLoginGuard guard;
     @EJB
     private AdminCredentials credentials;
+    @Inject
+    private AdminSurfaces surfaces;
+    /** Whether the request's client may reach what it asks for (cmtp.admin-networks). */
+    private Predicate<HttpServletRequest> reachable;
     /** Credentials accepted in the last minutes (no PBKDF2 needed); see {@link AdminCredentials#recentlyVerified}. */
     private BiPredicate<String, char[]> recentlyVerified;
 
@@ -56,16 +61,23 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
         this.identityStores = identityStores;
         this.guard = guard;
         this.recentlyVerified = recentlyVerified;
+        this.reachable = request -> true;
     }
 
     @PostConstruct
     void useCredentials() {
         recentlyVerified = credentials::recentlyVerified;
+        reachable = surfaces::allows;
     }
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
+        if (!reachable.test(request)) {
+            // before any credential is looked at: from outside the admin networks no
+            // password can even be tried (AdminNetworkFilter covers unguarded paths)
+            return problem(response, 403, "Forbidden", AdminSurfaces.refusal());
+        }
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return context.isProtected() ? challenge(request, response, context, "sign in as the administrator")
