@@ -8,9 +8,10 @@
 //    with their licence. The wrapper imports its core by the bare name "libsodium-sumo",
 //    which a browser cannot resolve without an import map (an inline script, which the
 //    page's Content-Security-Policy forbids), so that one import is rewritten to the file
-//    beside it; the build fails if the import is not found exactly once.
+//    beside it; the build fails if the import is not found exactly once. Both are saved as
+//    .js: servers know that type (not always .mjs), and a module script needs it.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,7 @@ if (!target) {
 const npmDir = join(target, 'npm');
 const vendor = join(target, 'webmail', 'mail', 'vendor');
 mkdirSync(npmDir, { recursive: true });
+rmSync(vendor, { recursive: true, force: true }); // nothing left over from an earlier build
 mkdirSync(vendor, { recursive: true });
 for (const file of ['package.json', 'package-lock.json']) {
   copyFileSync(join(here, file), join(npmDir, file));
@@ -47,7 +49,7 @@ const found = wrapper.match(bare) || [];
 if (found.length !== 1) {
   throw new Error(`expected one import of "libsodium-sumo" in libsodium-wrappers.mjs, found ${found.length}`);
 }
-writeFileSync(join(vendor, 'libsodium-wrappers.mjs'), wrapper.replace(bare, 'from"./libsodium-sumo.mjs"'));
-copyFileSync(join(modules, 'libsodium-sumo/dist/modules-sumo-esm/libsodium-sumo.mjs'), join(vendor, 'libsodium-sumo.mjs'));
+writeFileSync(join(vendor, 'libsodium-wrappers.js'), wrapper.replace(bare, 'from"./libsodium-sumo.js"'));
+copyFileSync(join(modules, 'libsodium-sumo/dist/modules-sumo-esm/libsodium-sumo.mjs'), join(vendor, 'libsodium-sumo.js'));
 copyFileSync(join(modules, 'libsodium-wrappers-sumo/LICENSE'), join(vendor, 'LICENSE-libsodium.txt'));
 console.log(`webmail: libsodium-wrappers-sumo ${lock.packages['node_modules/libsodium-wrappers-sumo'].version} in ${vendor}`);

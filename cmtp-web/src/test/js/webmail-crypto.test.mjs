@@ -15,7 +15,7 @@ const vectors = process.env.CMTP_VECTORS ?? join(webDir, '..', '..', 'shared', '
 const vendor = process.env.WEBMAIL_VENDOR ?? join(webDir, 'target', 'webmail', 'mail', 'vendor');
 const fixtures = process.env.WEBMAIL_FIXTURES ?? join(webDir, 'target', 'webmail-fixtures');
 
-const sodium = (await import(pathToFileURL(join(vendor, 'libsodium-wrappers.mjs')).href)).default;
+const sodium = (await import(pathToFileURL(join(vendor, 'libsodium-wrappers.js')).href)).default;
 await sodium.ready;
 const c = await import(pathToFileURL(join(moduleDir, 'main', 'webapp', 'mail', 'crypto.js')).href);
 const s = c.withSodium(sodium);
