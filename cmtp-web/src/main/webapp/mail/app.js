@@ -10,6 +10,7 @@ const API = new URL('../api/user/', document.baseURI);
 const PAGE_SIZES = [25, 50, 100];
 const MIN_PASSWORD = 12;
 const PIN_PREFIX = 'cmtp-webmail.server-key.';
+const PAGE_SIZE_KEY = 'cmtp-webmail.page-size'; // a preference, nothing secret
 
 let s; // the crypto functions bound to libsodium, once it is ready
 /** The signed-in session: {address, account, domain, token, sessionId, serverKey, keys}; null when out. */
@@ -257,15 +258,19 @@ async function renderInbox() {
       m, subject,
       row: el('tr', { class: m.read ? 'read' : 'unread', 'data-id': m.id },
         el('td', { class: 'flag' }, m.read ? '' : el('span', { class: 'dot', title: 'unread' }, el('span', { class: 'sr' }, 'unread'))),
-        el('td', { class: 'from' }, visible(m.sender) || '(the server)'),
+        el('td', { class: 'from' }, senderName(m.sender)),
         el('td', { class: 'subj' }, link,
-          m.attachments ? el('span', { class: 'clip', title: `${m.attachments} attachment(s)` },
-            ' 📎', el('span', { class: 'sr' }, `${m.attachments} attachment(s)`)) : null),
+          m.attachments ? el('span', { class: 'tag clip' }, m.attachments === 1 ? '1 file' : `${m.attachments} files`) : null),
         el('td', { class: 'date' }, when(m.received)),
         el('td', { class: 'num' }, size(m.size))),
     };
   });
-  const sizeSelect = el('select', { id: 'page-size', onchange: (e) => { inboxPage = { offset: 0, limit: Number(e.target.value) }; renderInbox(); } },
+  const sizeSelect = el('select', { id: 'page-size',
+    onchange: (e) => {
+      inboxPage = { offset: 0, limit: Number(e.target.value) };
+      localStorage.setItem(PAGE_SIZE_KEY, e.target.value);
+      route();
+    } },
     PAGE_SIZES.map((n) => el('option', { value: n, selected: n === inboxPage.limit }, String(n))));
   const pager = el('div', { class: 'pager' },
     el('button', { type: 'button', disabled: inboxPage.offset === 0,
@@ -297,6 +302,11 @@ async function renderInbox() {
   view.dataset.ready = 'inbox';
 }
 
+/** The listing's sender; "@domain" (an empty account) is that domain's mail server itself. */
+function senderName(sender) {
+  return sender.startsWith('@') ? `${visible(sender.slice(1))} (mail server)` : visible(sender);
+}
+
 function addressOf(a) {
   return `${a.account}@${a.domain}`;
 }
@@ -308,11 +318,12 @@ async function renderMessage(id) {
   if (!entry.read) {
     await api(`messages/${id}`, { method: 'PATCH', json: { read: true } });
     entry.read = true;
+    refreshUnread().catch(() => {});
   }
   const attachmentList = el('ul', { class: 'attachments' });
   const files = [];
   const facts = el('dl', { class: 'facts' },
-    el('dt', {}, 'From'), el('dd', { id: 'msg-from' }, visible(entry.sender) || '(the server)'),
+    el('dt', {}, 'From'), el('dd', { id: 'msg-from' }, senderName(entry.sender)),
     el('dt', {}, 'Reply-To'), el('dd', { id: 'msg-reply-to' }, visible(body.replyTo) || '—'),
     el('dt', {}, 'To'), el('dd', {}, session.address),
     body.carbonCopies.length ? [el('dt', {}, 'Cc'), el('dd', { id: 'msg-cc' }, visible(body.carbonCopies.map(addressOf).join(', ')))] : null,
@@ -324,6 +335,7 @@ async function renderMessage(id) {
       await api(`messages/${id}`, { method: 'PATCH', json: { read: entry.read } });
       readButton.textContent = entry.read ? 'Mark unread' : 'Mark read';
       notice(entry.read ? 'Marked read.' : 'Marked unread.');
+      refreshUnread().catch(() => {});
     } }, 'Mark unread');
   const actions = el('div', { class: 'actions' },
     el('button', { type: 'button', id: 'reply', class: 'primary', onclick: () => startReply(entry, body) }, 'Reply'),
@@ -548,8 +560,8 @@ async function renderSettings() {
   });
   const rows = sessions.map((x) => el('tr', { 'data-session': x.id },
     el('td', {}, x.current ? el('strong', {}, 'this one') : el('span', { class: 'mono' }, x.id.slice(0, 8))),
-    el('td', {}, visible(x.clientAddress)), el('td', {}, when(x.created)), el('td', {}, when(x.lastUsed)),
-    el('td', {}, when(x.expires)),
+    el('td', {}, visible(x.clientAddress)), el('td', { class: 'wide' }, when(x.created)), el('td', {}, when(x.lastUsed)),
+    el('td', { class: 'wide' }, when(x.expires)),
     el('td', {}, el('button', { type: 'button', class: 'danger',
       onclick: async () => {
         if (x.current) {
@@ -567,8 +579,8 @@ async function renderSettings() {
     el('section', { class: 'panel' }, el('h2', {}, 'Sessions'),
       el('div', { class: 'scroll' }, el('table', { class: 'sessions' },
         el('caption', { class: 'sr' }, 'Your signed-in sessions'),
-        el('thead', {}, el('tr', {}, ['Session', 'From', 'Signed in', 'Last used', 'Expires', 'Revoke']
-          .map((label) => el('th', { scope: 'col' }, label)))),
+        el('thead', {}, el('tr', {}, [['Session'], ['From'], ['Signed in', 'wide'], ['Last used'], ['Expires', 'wide'], ['Revoke']]
+          .map(([label, cls]) => el('th', { scope: 'col', class: cls }, label)))),
         el('tbody', {}, rows)))));
   view.dataset.ready = 'settings';
 }
@@ -619,7 +631,8 @@ async function start() {
       $('signin').hidden = true;
       $('app').hidden = false;
       $('who').textContent = session.address;
-      inboxPage = { offset: 0, limit: 50 };
+      const limit = Number(localStorage.getItem(PAGE_SIZE_KEY));
+      inboxPage = { offset: 0, limit: PAGE_SIZES.includes(limit) ? limit : 50 };
       if (!location.hash) history.replaceState(null, '', '#/inbox');
       await route();
       waitForMail();

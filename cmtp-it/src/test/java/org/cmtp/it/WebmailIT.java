@@ -209,6 +209,7 @@ class WebmailIT {
                 .filter(r -> r.getText().contains("Numbers for Q4")).findFirst().orElse(null));
         assertEquals("unread", row.getAttribute("class"));
         assertTrue(row.getText().contains("alice@" + DOMAIN), row.getText());
+        assertTrue(row.getText().contains("1 file"), "the attachment is shown in the inbox: " + row.getText());
         assertEquals(42L, script(bob, "return window.__notReloaded"), "the page was not reloaded");
         assertTrue(text(bob, "#notice").contains("New message from alice@" + DOMAIN), text(bob, "#notice"));
         shot(bob, "inbox-new-mail");
@@ -455,6 +456,9 @@ class WebmailIT {
             browser.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", size[0], "height", size[1],
                     "deviceScaleFactor", 1, "mobile", size[0] < 500));
             try {
+                // the layout of that width settled and seen from the top
+                script(browser, "window.scrollTo(0, 0)");
+                Thread.sleep(150);
                 Object data = browser.executeCdpCommand("Page.captureScreenshot",
                         Map.of("format", "png", "captureBeyondViewport", true)).get("data");
                 Files.write(SCREENSHOTS.resolve(name + "-" + size[0] + ".png"), Base64.getDecoder().decode((String) data));
