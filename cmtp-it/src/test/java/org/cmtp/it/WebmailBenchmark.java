@@ -72,8 +72,9 @@ class WebmailBenchmark {
                     send(sender, reader, "Subject number " + i, "Short message " + i + ".\n");
                 }
             }
-            long bigId = admin.get("/api/accounts/reader/messages?offset=100&limit=1").json().asJsonArray()
-                    .getJsonObject(0).getJsonNumber("id").longValue();
+            long bigId = admin.get("/api/accounts/reader/messages?first=0&max=200").json().asJsonArray().stream()
+                    .map(m -> m.asJsonObject()).max(java.util.Comparator.comparingLong(m -> m.getJsonNumber("size").longValue()))
+                    .orElseThrow().getJsonNumber("id").longValue();
 
             ChromeDriver browser = HeadlessChromium.start(Path.of("target/webmail-bench-downloads"), 16182);
             try {

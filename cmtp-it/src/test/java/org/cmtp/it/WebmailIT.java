@@ -43,6 +43,7 @@ import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.TestHttp;
+import org.cmtp.it.support.UserApiClient;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -95,6 +97,8 @@ class WebmailIT {
     private static final List<String> sentText = new ArrayList<>();
     private static final List<byte[]> sentBytes = new ArrayList<>();
     private static final List<String> requestLines = new ArrayList<>();
+    /** The last Authorization header each browser sent. */
+    private static final Map<ChromeDriver, String> bearer = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -167,8 +171,12 @@ class WebmailIT {
         assertTrue(text(alice, "#view").contains("No mail yet"), text(alice, "#view"));
         shot(alice, "inbox-empty");
 
+        // bob with the keyboard only: the address field has the focus, Tab to the password, Enter
         open(bob);
-        signIn(bob, "bob@" + DOMAIN, BOB_PASSWORD);
+        assertEquals("signin-address", script(bob, "return document.activeElement.id"));
+        bob.switchTo().activeElement().sendKeys("bob@" + DOMAIN, Keys.TAB);
+        assertEquals("signin-password", script(bob, "return document.activeElement.id"));
+        bob.switchTo().activeElement().sendKeys(BOB_PASSWORD, Keys.ENTER);
         ready(bob, "inbox");
         script(bob, "window.__notReloaded = 42");
         drain();
@@ -185,6 +193,7 @@ class WebmailIT {
         alice.findElement(By.id("w-text")).sendKeys("Hi Bob,\nthe report is attached.\nAlice");
         alice.findElement(By.id("w-files")).sendKeys(reportFile.toAbsolutePath().toString());
         waitFor(alice, d -> text(d, "#files").contains("quarterly report.bin"));
+        assertEveryControlIsLabelled(alice);
         shot(alice, "write");
         click(alice, By.id("send"));
         waitFor(alice, d -> d.findElements(By.cssSelector("#send-status li")).size() == 2
@@ -226,6 +235,15 @@ class WebmailIT {
         waitFor(bob, d -> Files.isRegularFile(downloaded) && size(downloaded) == report.length);
         assertArrayEquals(report, Files.readAllBytes(downloaded));
         shot(bob, "read");
+
+        // forwarding takes the attachment along; back to the message, then reply
+        click(bob, By.id("forward"));
+        ready(bob, "write");
+        assertEquals("Fwd: Numbers for Q4", bob.findElement(By.id("w-subject")).getAttribute("value"));
+        assertTrue(text(bob, "#files").contains("quarterly report.bin"), text(bob, "#files"));
+        assertTrue(bob.findElement(By.id("w-text")).getAttribute("value").contains("> the report is attached."));
+        bob.navigate().back();
+        ready(bob, "message-" + id);
 
         // bob replies; alice sees the reply arrive and reads it
         click(bob, By.id("reply"));
@@ -312,6 +330,7 @@ class WebmailIT {
         click(alice, By.cssSelector("a[data-section='settings']"));
         ready(alice, "settings");
         assertTrue(text(alice, "table.sessions").contains("this one"), text(alice, "table.sessions"));
+        assertEveryControlIsLabelled(alice);
         alice.findElement(By.id("pw-current")).sendKeys("a wrong current password");
         alice.findElement(By.id("pw-new")).sendKeys(ALICE_NEW_PASSWORD);
         alice.findElement(By.id("pw-repeat")).sendKeys(ALICE_NEW_PASSWORD);
@@ -334,7 +353,24 @@ class WebmailIT {
         assertNull(script(alice, "return document.getElementById('view').firstChild"), "nothing of the mail is left");
         signIn(alice, "alice@" + DOMAIN, ALICE_NEW_PASSWORD);
         ready(alice, "inbox");
+
+        // bob revokes his own session: signed out, and the token is dead on the server
+        click(bob, By.cssSelector("a[data-section='settings']"));
+        ready(bob, "settings");
+        click(bob, By.cssSelector("tr[data-session] button"));
+        visible(bob, By.id("signin-address"));
+        assertTrue(text(bob, "#signin-error").contains("revoked this session"), text(bob, "#signin-error"));
         drain();
+        String token = bearer.get(bob);
+        assertTrue(token != null && token.startsWith("Bearer "), "bob's requests carried his token");
+        UserApiClient bobsToken = new UserApiClient(server.http(), token.substring(7));
+        waitFor(bob, d -> {
+            try {
+                return bobsToken.get("/api/user/messages").status() == 401;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
@@ -423,9 +459,13 @@ class WebmailIT {
         return waitFor(browser, ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /**
+     * The text an element shows, read in the page in one step: the inbox is drawn anew when
+     * mail arrives, and an element found first and read afterwards may be gone by then.
+     */
     private static String text(org.openqa.selenium.WebDriver browser, String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css);
     }
 
     private static Object script(ChromeDriver browser, String code) {
@@ -440,6 +480,13 @@ class WebmailIT {
             List<LogEntry> log = browser.manage().logs().get(LogType.BROWSER).getAll();
             throw new AssertionError("timed out; the page shows: " + text(browser, "body") + "\nbrowser log: " + log, e);
         }
+    }
+
+    /** Every input, select and text area has a label (or an aria-label): what a screen reader announces. */
+    private static void assertEveryControlIsLabelled(ChromeDriver browser) {
+        assertEquals("", script(browser, "return [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))"
+                + ".map(e => e.id || e.outerHTML).join(', ')"));
     }
 
     private static long size(Path file) {
@@ -483,6 +530,9 @@ class WebmailIT {
                     requestLines.add(request.getString("method") + " " + request.getString("url"));
                     sentText.add(request.getString("url"));
                     sentText.add(request.getJsonObject("headers").toString());
+                    if (request.getJsonObject("headers").containsKey("Authorization")) {
+                        bearer.put(browser, request.getJsonObject("headers").getString("Authorization"));
+                    }
                     if (request.containsKey("postData")) {
                         sentText.add(request.getString("postData"));
                     }
