@@ -15,6 +15,10 @@ const vectors = process.env.CMTP_VECTORS ?? join(webDir, '..', '..', 'shared', '
 const vendor = process.env.WEBMAIL_VENDOR ?? join(webDir, 'target', 'webmail', 'mail', 'vendor');
 const fixtures = process.env.WEBMAIL_FIXTURES ?? join(webDir, 'target', 'webmail-fixtures');
 
+// the browser's crypto.getRandomValues, which libsodium's ES module needs, is global from Node 19 on
+if (globalThis.crypto === undefined) {
+  globalThis.crypto = (await import('node:crypto')).webcrypto;
+}
 const sodium = (await import(pathToFileURL(join(vendor, 'libsodium-wrappers.js')).href)).default;
 await sodium.ready;
 const c = await import(pathToFileURL(join(moduleDir, 'main', 'webapp', 'mail', 'crypto.js')).href);
