@@ -25,6 +25,15 @@ public final class HeadlessChromium {
 
     /** @param port the loopback port chromedriver listens on (one of the test's own ports) */
     public static ChromeDriver start(Path downloads, int port) {
+        return start(downloads, port, false);
+    }
+
+    /**
+     * @param recordNetwork also keep the DevTools network events (every request with its URL,
+     *                      headers and body) in the {@link LogType#PERFORMANCE} log, for a test
+     *                      that checks what the page sends
+     */
+    public static ChromeDriver start(Path downloads, int port, boolean recordNetwork) {
         String driverPath = System.getProperty("it.chromedriver", "/usr/bin/chromedriver");
         String browserPath = System.getProperty("it.chromium", "/usr/bin/chromium");
         for (String path : new String[] {driverPath, browserPath}) {
@@ -47,6 +56,10 @@ public final class HeadlessChromium {
                 "download.prompt_for_download", false));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
+        if (recordNetwork) {
+            logs.enable(LogType.PERFORMANCE, Level.ALL);
+            options.setExperimentalOption("perfLoggingPrefs", Map.of("enableNetwork", true, "enablePage", false));
+        }
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(driverPath))

@@ -55,6 +55,7 @@ public class MailboxResource {
 
     private static final Logger LOG = Logger.getLogger(MailboxResource.class.getName());
     static final String TOTAL_COUNT = "X-Total-Count";
+    static final String VERSION_HEADER = "X-CMTP-Version";
     private static final int MAX_PAGE = 500;
     private static final int MAX_WAIT_SECONDS = 120;
 
@@ -77,6 +78,12 @@ public class MailboxResource {
         public boolean read;
         public int attachments;
         public List<Long> attachmentSizes;
+    }
+
+    public static class Limits {
+        /** Bytes of the whole sealed message (cmtp.max-message-size). */
+        public long maxMessageSize;
+        public int maxAttachments;
     }
 
     /** {@code PATCH} body: {@code {"read": true}}. */
@@ -118,12 +125,28 @@ public class MailboxResource {
         return content(id);
     }
 
-    /** Only the sealed body: enough to show subject, sender and text without the attachments. */
+    /**
+     * Only the sealed body: enough to show subject, sender and text without the attachments.
+     * {@value #VERSION_HEADER} tells the message's crypto version (1 sealed, 0 in the clear,
+     * as a delivery notice), which the body's bytes alone do not.
+     */
     @GET
     @Path("{id}/body")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public byte[] body(@PathParam("id") long id) {
-        return decoded(id).body();
+    public Response body(@PathParam("id") long id) {
+        Message message = decoded(id);
+        return Response.ok(message.body()).header(VERSION_HEADER, message.version()).build();
+    }
+
+    /** What a client needs to know before it seals: the largest message and attachment count. */
+    @GET
+    @Path("limits")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Limits limits() {
+        Limits limits = new Limits();
+        limits.maxMessageSize = configuration.maxMessageSize();
+        limits.maxAttachments = configuration.maxAttachments();
+        return limits;
     }
 
     @GET
