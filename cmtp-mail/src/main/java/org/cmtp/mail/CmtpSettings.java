@@ -18,26 +18,38 @@ import java.util.HexFormat;
  * @param timeout how long to wait for each reply
  * @param connectionFactory JNDI name of a {@code CmtpConnectionFactory} to send through
  *                          (adapter route), or null for a connection of the transport's own
+ * @param localAddress the local address to connect from (as {@code mail.smtp.localaddress}), or null
  */
 record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTimeout, Duration timeout,
-                    String connectionFactory) {
+                    String connectionFactory, String localAddress) {
 
     static final String PREFIX = "mail." + CmtpTransport.PROTOCOL + ".";
+    static final String PORT = PREFIX + "port";
     static final String SERVER_KEY = PREFIX + "serverkey";
     static final String TIMEOUT = PREFIX + "timeout";
     static final String CONNECTION_TIMEOUT = PREFIX + "connectiontimeout";
     static final String CONNECTION_FACTORY = PREFIX + "connectionfactory";
+    static final String LOCAL_ADDRESS = PREFIX + "localaddress";
     static final int DEFAULT_PORT = 9001;
     static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
     static final int DEFAULT_CONNECTION_TIMEOUT_MILLIS = 5_000;
 
     /**
      * @param host what {@code Service.connect} found ({@code mail.cmtp.host}, else {@code mail.host}), or null
-     * @param port what it found ({@code mail.cmtp.port}), or -1
+     * @param port the port given to {@code connect}, or -1 for {@code mail.cmtp.port} (Jakarta
+     *             Mail leaves reading that property to the transport)
      */
     static CmtpSettings read(Session session, String host, int port) throws MessagingException {
+        if (port == -1 && blankToNull(session.getProperty(PORT)) != null) {
+            try {
+                port = Integer.parseInt(session.getProperty(PORT).strip());
+            } catch (NumberFormatException e) {
+                port = 0; // refused below
+            }
+        }
         if (port != -1 && (port < 1 || port > 65535)) {
-            throw new MessagingException(PREFIX + "port must be 1..65535, not " + port);
+            throw new MessagingException(PORT + " must be 1..65535, not " + (port == 0 ? "'" + session.getProperty(PORT)
+                    + "'" : port));
         }
         String factory = blankToNull(session.getProperty(CONNECTION_FACTORY));
         return new CmtpSettings(host == null || host.isBlank() ? "localhost" : host.strip(),
@@ -45,7 +57,8 @@ record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTim
                 serverKey(session.getProperty(SERVER_KEY)),
                 millis(session, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT_MILLIS),
                 millis(session, TIMEOUT, DEFAULT_TIMEOUT_MILLIS),
-                factory);
+                factory,
+                blankToNull(session.getProperty(LOCAL_ADDRESS)));
     }
 
     private static byte[] serverKey(String hex) throws MessagingException {

@@ -2,7 +2,10 @@ package org.cmtp.mail;
 
 import jakarta.mail.MessagingException;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,6 +17,7 @@ import org.cmtp.client.MailSendException;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
+import org.cmtp.protocol.ProtocolLimits;
 
 /**
  * A CMTP connection of the transport's own to {@code mail.cmtp.host:port}, open from
@@ -67,8 +71,12 @@ final class DirectRoute implements Route {
         String server = settings.host() + ":" + settings.port();
         CmtpClient opened;
         try {
-            opened = CmtpClient.connect(new InetSocketAddress(settings.host(), settings.port()),
-                    settings.connectTimeout(), settings.timeout());
+            Socket socket = new Socket();
+            if (settings.localAddress() != null) {
+                bind(socket, settings.localAddress());
+            }
+            opened = CmtpClient.connect(socket, new InetSocketAddress(settings.host(), settings.port()),
+                    settings.connectTimeout(), settings.timeout(), ProtocolLimits.DEFAULTS);
         } catch (CmtpClientException e) {
             throw new MessagingException("cannot connect to the CMTP server " + server + ": " + e.getMessage(), e);
         }
@@ -97,6 +105,20 @@ final class DirectRoute implements Route {
         } catch (MessagingException | RuntimeException e) {
             opened.close();
             throw e;
+        }
+    }
+
+    private static void bind(Socket socket, String localAddress) throws MessagingException {
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new MessagingException(CmtpSettings.LOCAL_ADDRESS + ": cannot connect from '" + localAddress + "': "
+                    + e.getMessage(), e);
         }
     }
 

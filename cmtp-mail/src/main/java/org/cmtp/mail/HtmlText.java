@@ -14,7 +14,7 @@ final class HtmlText {
 
     private static final Pattern INVISIBLE = Pattern.compile("(?is)<(script|style|head|title)\\b.*?</\\1\\s*>|<!--.*?-->");
     private static final Pattern LIST_ITEM = Pattern.compile("(?i)<li\\b[^>]*>");
-    private static final Pattern BREAK = Pattern.compile("(?i)<br\\b[^>]*>|</?(p|div|h[1-6]|tr|ul|ol|table|blockquote|pre)\\b[^>]*>|</li\\s*>");
+    private static final Pattern BREAK = Pattern.compile("(?i)<br\\b[^>]*>|</?(p|div|h[1-6]|tr|ul|ol|table|blockquote|pre)\\b[^>]*>");
     private static final Pattern TAG = Pattern.compile("<[^>]*>");
     private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});");
     private static final Pattern SPACES = Pattern.compile("[ \\t\\x0B\\f\\r]+");
