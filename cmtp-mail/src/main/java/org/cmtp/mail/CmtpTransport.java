@@ -97,7 +97,7 @@ public class CmtpTransport extends Transport {
                 recipients.computeIfAbsent(mailbox(address), a -> new ArrayList<>()).add(address);
             } catch (NotAMailbox e) {
                 invalid.add(address);
-                reasons.add(new SendFailedException(address + ": not a CMTP mailbox (" + e.getMessage() + ")",
+                reasons.add(new SendFailedException(describe(address) + ": not a CMTP mailbox (" + e.getMessage() + ")",
                         null, null, null, new Address[] {address}));
             }
         }
@@ -221,6 +221,12 @@ public class CmtpTransport extends Transport {
         }
     }
 
+    /** @return the address as written in the message, without display name */
+    private static String describe(Address address) {
+        return address instanceof InternetAddress internet && internet.getAddress() != null ? internet.getAddress()
+                : String.valueOf(address);
+    }
+
     private static MailAddress mailbox(Address address) throws NotAMailbox {
         if (!(address instanceof InternetAddress internet)) {
             throw new NotAMailbox("a " + (address == null ? "null" : address.getType()) + " address, not an Internet one");
@@ -245,7 +251,7 @@ public class CmtpTransport extends Transport {
         try {
             return mailbox(sender);
         } catch (NotAMailbox e) {
-            throw new MessagingException("From " + sender + " is not a CMTP account: " + e.getMessage());
+            throw new MessagingException("From " + describe(sender) + " is not a CMTP account: " + e.getMessage());
         }
     }
 
