@@ -8,6 +8,7 @@ import jakarta.mail.Part;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,11 +115,14 @@ record MimeContent(String text, boolean fromHtml, List<Attachment> attachments) 
         }
 
         private static String text(Part part) throws MessagingException, IOException {
-            Object content = part.getContent();
-            if (content instanceof String text) {
-                return text;
+            try {
+                if (part.getContent() instanceof String text) {
+                    return text;
+                }
+            } catch (UnsupportedEncodingException e) {
+                // a charset this JVM does not know: the bytes as UTF-8 rather than no mail at all
             }
-            try (InputStream in = part.getInputStream()) { // an unknown charset: read as UTF-8
+            try (InputStream in = part.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }

@@ -90,6 +90,13 @@ class MimeContentTest {
     }
 
     @Test
+    void aTextInACharsetTheJvmDoesNotKnowIsReadAsUtf8() throws Exception {
+        byte[] raw = ("Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nGr\u00fc\u00dfe").getBytes(StandardCharsets.UTF_8);
+        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+        assertEquals("Grüße", MimeContent.of(message).text());
+    }
+
+    @Test
     void aFileNameLongerThanCmtpCarriesIsRefusedPlainly() throws Exception {
         MimeMessage message = new MimeMessage(session);
         message.setContent(new MimeMultipart(file("x".repeat(256), new byte[1])));
