@@ -75,6 +75,8 @@ class JakartaMailIT {
     /** Outside the relay networks of this server (127.0.0.1 only): may not write as our users. */
     private static final String OUTSIDER = "127.0.0.92";
     private static final String ADMIN_PASSWORD = "pw-mailprov";
+    /** Advertised as SIZE: a larger message is stopped by the client before MAIL. */
+    private static final int MAX_MESSAGE_SIZE = 1 << 20;
     private static final List<String> ACCOUNTS = List.of("alice", "bob", "carol", "dave");
 
     private LaunchedServer server;
@@ -91,6 +93,7 @@ class JakartaMailIT {
                 .with("CMTP_APPS", war.toString())
                 .with("SAMPLE_PASSWORD_ORDERS", "orders' password 1")
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32,::1/128")
+                .with("CMTP_MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE))
                 .start();
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
@@ -228,6 +231,44 @@ class JakartaMailIT {
                 failed.getMessage());
         assertEquals(TransportEvent.MESSAGE_NOT_DELIVERED, awaitEvent(events).getType());
         assertEquals(before, mailbox("bob").size());
+    }
+
+    @Test
+    void aSendStoppedPartWayLeavesTheRestValidUnsentAndTheTransportSendsTheNextMessage() throws Exception {
+        Session session = session(Map.of());
+        MimeMessage tooLarge = new MimeMessage(session);
+        tooLarge.setFrom(new InternetAddress("alice@" + DOMAIN));
+        tooLarge.setRecipients(RecipientType.TO, "bob@" + DOMAIN + ", carol@" + DOMAIN);
+        tooLarge.setSubject("Too large");
+        tooLarge.setContent(new MimeMultipart(attachment("big.bin", new byte[MAX_MESSAGE_SIZE + 1],
+                "application/octet-stream")));
+        tooLarge.saveChanges();
+        MimeMessage small = new MimeMessage(session);
+        small.setFrom(new InternetAddress("alice@" + DOMAIN));
+        small.setRecipients(RecipientType.TO, "carol@" + DOMAIN);
+        small.setSubject("Small after large");
+        small.setText("fits");
+        small.saveChanges();
+        int before = mailbox("bob").size();
+        List<TransportEvent> events = new CopyOnWriteArrayList<>();
+        try (Transport transport = session.getTransport("cmtp")) {
+            transport.addTransportListener(listener(events));
+            transport.connect();
+            SendFailedException failed = assertThrows(SendFailedException.class,
+                    () -> transport.sendMessage(tooLarge, tooLarge.getAllRecipients()));
+            assertEquals(List.of(), addresses(failed.getValidSentAddresses()));
+            assertEquals(List.of("bob@" + DOMAIN, "carol@" + DOMAIN), addresses(failed.getValidUnsentAddresses()));
+            assertEquals(List.of(), addresses(failed.getInvalidAddresses()));
+            assertTrue(failed.getMessage().contains("bob@" + DOMAIN + ": not sent (") && failed.getMessage()
+                    .contains("SIZE"), failed.getMessage());
+            assertEquals(TransportEvent.MESSAGE_NOT_DELIVERED, awaitEvent(events).getType());
+
+            events.clear();
+            transport.sendMessage(small, small.getAllRecipients());
+            assertEquals(TransportEvent.MESSAGE_DELIVERED, awaitEvent(events).getType());
+        }
+        assertEquals(before, mailbox("bob").size(), "nothing too large was sent");
+        assertEquals("fits", opened("carol", "Small after large").body().text());
     }
 
     @Test

@@ -119,14 +119,18 @@ public class CmtpTransport extends Transport {
 
         List<Receipt> receipts;
         MessagingException broken = null;
+        String stopped = null;
         try {
             receipts = route.send(mail);
         } catch (MailSendException e) {
             receipts = e.completed();
-            broken = new MessagingException("the CMTP connection failed part way: " + e.getMessage(), e);
+            stopped = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            broken = new MessagingException("CMTP sending stopped after " + receipts.size() + " recipient(s): "
+                    + stopped, e);
             route.close(); // the next message starts on a new connection
         } catch (MessagingException e) {
             receipts = List.of();
+            stopped = e.getMessage();
             broken = e;
         }
 
@@ -139,7 +143,7 @@ public class CmtpTransport extends Transport {
             index++;
             if (receipt == null) {
                 unsent.addAll(as);
-                reasons.add(new SendFailedException(recipient.getKey() + ": not sent, the connection failed before it",
+                reasons.add(new SendFailedException(recipient.getKey() + ": not sent (" + stopped + ")",
                         null, null, as.toArray(Address[]::new), null));
                 continue;
             }
@@ -195,7 +199,7 @@ public class CmtpTransport extends Transport {
         for (MessagingException reason : reasons) {
             text.append("; ").append(reason.getMessage());
         }
-        if (cause != null) {
+        if (cause != null && reasons.isEmpty()) {
             text.append("; ").append(cause.getMessage());
         }
         MessagingException chain = null;
