@@ -13,12 +13,14 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.cmtp.client.MailSendException;
+import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
 import org.cmtp.message.MailAddress;
@@ -106,6 +108,8 @@ public class CmtpTransport extends Transport {
             MimeContent content = MimeContent.of(mime);
             mail = new OutgoingMail(from(mime), List.copyOf(recipients.keySet()), subject(mime), content.text(),
                     replyTo(mime), carbonCopies(mime), content.attachments());
+            // a Subject or Reply-To over 255 UTF-8 bytes is refused here, before anybody is sent anything
+            MailSender.body(mail, Instant.now());
         } catch (MessagingException | IOException | IllegalArgumentException e) {
             if (recipients.isEmpty() && e instanceof IllegalArgumentException) {
                 throw finish(message, "no recipient is a CMTP mailbox", List.of(), List.of(), invalid, reasons, null);
