@@ -9,7 +9,11 @@
  *     what it read ({@link org.cmtp.sample.OpenedMailLog});</li>
  * <li>{@link org.cmtp.sample.SampleResource}: {@code GET /sample/received} lists what was
  *     opened, {@code POST /sample/send} sends a mail through the application's own
- *     {@code java:app/cmtp/ConnectionFactory} ({@link org.cmtp.sample.AccountKeys} defines it).</li>
+ *     {@code java:app/cmtp/ConnectionFactory} ({@link org.cmtp.sample.AccountKeys} defines it);</li>
+ * <li>{@link org.cmtp.sample.MailSessionResource}: {@code POST /sample/mail-session/send} sends
+ *     a MIME message with plain Jakarta Mail ({@link org.cmtp.sample.MailSessionSender}: a
+ *     {@code @Resource jakarta.mail.Session} of the protocol {@code cmtp} and
+ *     {@code Transport.send}), without a CMTP type in its code.</li>
  * </ul>
  *
  * <p><b>A test fixture, not a pattern for security.</b> The REST resource has no
