@@ -148,11 +148,11 @@ class HttpsIT {
                 "CMTP_PASSWORD", "dora-password-12345");
         String[] global = {"--server", HOST + ":" + CMTP_PORT, "--api", "https://" + HOST + ":" + HTTPS_PORT + "/"};
 
-        CommandLineClient.Run signin = cli(environment, global, "signin", "dora@https.test");
+        CommandLineClient.Run signin = CommandLineClient.run(environment, global, "signin", "dora@https.test");
         assertEquals(0, signin.exit(), signin.toString());
         assertTrue(Files.readString(work.resolve("config/known-servers"))
                 .contains("https://" + HOST + ":" + HTTPS_PORT + "/ cert " + first), "pinned on first use");
-        CommandLineClient.Run inbox = cli(environment, global, "inbox");
+        CommandLineClient.Run inbox = CommandLineClient.run(environment, global, "inbox");
         assertEquals(0, inbox.exit(), inbox.toString());
 
         // the operator installs a certificate of their own (PEM files, as a CA would issue them)
@@ -165,21 +165,13 @@ class HttpsIT {
         assertEquals(second, fingerprint(certificateSeenBy(HOST)), "the PEM certificate is served and logged");
         assertEquals("CN=mail.https.test", certificateSeenBy(HOST).getSubjectX500Principal().getName());
 
-        CommandLineClient.Run refused = cli(environment, global, "inbox");
+        CommandLineClient.Run refused = CommandLineClient.run(environment, global, "inbox");
         assertEquals(2, refused.exit(), refused.toString());
         assertTrue(refused.err().contains(first) && refused.err().contains(second)
                 && refused.err().lines().count() == 1, "one line naming both: " + refused);
     }
 
     // ---- helpers ------------------------------------------------------------------------
-
-    private static CommandLineClient.Run cli(Map<String, String> environment, String[] global, String... args)
-            throws Exception {
-        String[] all = new String[global.length + args.length];
-        System.arraycopy(global, 0, all, 0, global.length);
-        System.arraycopy(args, 0, all, global.length, args.length);
-        return CommandLineClient.run(environment, all);
-    }
 
     private String loggedFingerprint() throws Exception {
         server.awaitLog("CMTP HTTPS certificate SHA-256 fingerprint", 1, Duration.ofSeconds(30));

@@ -23,11 +23,15 @@ import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.LaunchedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * An application beside the server, as the README describes it: the sample WAR
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  * keys; its REST resource sends through its own injected connection factory.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the user API test last: the others count what the bean opened
 class SampleApplicationIT {
 
     private static final String DOMAIN = "sample.test";
@@ -147,6 +152,33 @@ class SampleApplicationIT {
         }
         return admin.get("/api/accounts/orders/messages").json().asJsonArray().getJsonObject(0).getJsonNumber("id")
                 .longValue();
+    }
+
+    /**
+     * Mail a signed-in user submits through the user API (here with the {@code cmtp} CLI,
+     * which seals it on the user's side) reaches the application listening for the account
+     * just as MAIL does, not only the mailbox.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void mailSubmittedThroughTheUserApiReachesTheListeningApplicationToo() throws Exception {
+        admin.createAccount("dave", "dave's password 3");
+        int before = sample.get("/sample/received").json().asJsonArray().size();
+        Path config = Files.createTempDirectory("sample-cli");
+        java.util.Map<String, String> environment = java.util.Map.of("CMTP_CONFIG_DIR", config.toString(),
+                "CMTP_PASSWORD", "dave's password 3");
+        String[] global = {"--server", "127.0.0.1:" + server.cmtpPort(), "--api", server.http().toString()};
+        CommandLineClient.Run signin = CommandLineClient.run(environment, global, "signin", "dave@" + DOMAIN);
+        assertEquals(0, signin.exit(), signin.toString());
+        CommandLineClient.Run sent = CommandLineClient.run(environment, global, "send", "--from", "dave@" + DOMAIN,
+                "--to", "orders@" + DOMAIN, "--subject", "Order 4712 through the user API", "--text", "One teapot.");
+        assertEquals(0, sent.exit(), sent.toString());
+        assertTrue(sent.out().startsWith("SUCCESS orders@" + DOMAIN), sent.toString());
+
+        JsonObject opened = awaitReceived(before + 1).getJsonObject(before);
+        assertEquals("dave@" + DOMAIN, opened.getString("sender"));
+        assertEquals("Order 4712 through the user API", opened.getString("subject"));
+        assertEquals("One teapot.", opened.getString("text"));
     }
 
     private JsonArray awaitReceived(int count) throws Exception {

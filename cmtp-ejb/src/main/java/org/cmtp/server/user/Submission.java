@@ -4,6 +4,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.InetAddress;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 import org.cmtp.message.Message;
 import org.cmtp.protocol.DomainNames;
@@ -11,9 +16,13 @@ import org.cmtp.protocol.ProtocolException;
 import org.cmtp.protocol.ProtocolLimits;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.ra.api.ClientInfo;
+import org.cmtp.ra.api.DeliveredMail;
+import org.cmtp.ra.api.LocalDeliveries;
+import org.cmtp.ra.api.MailOutcome;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.inbound.MailIntake;
+import org.cmtp.server.outbound.OutboundConnectionFactory;
 
 /**
  * Authenticated submission (README "Users"): a signed-in account holder hands in a message
@@ -21,10 +30,13 @@ import org.cmtp.server.inbound.MailIntake;
  * own account at one of this server's domains; then it is taken in like MAIL from a trusted
  * client — stored for a local recipient or queued for another domain, from whatever network
  * the holder is on (PROTOCOL.md §7 allows the server's own authenticated submission path) —
- * and answered with the signed status, a receipt when it is {@code SUCCESS}.
+ * and answered with the signed status, a receipt when it is {@code SUCCESS}. Stored mail is
+ * handed to the applications listening for its account, as MAIL is.
  */
 @ApplicationScoped
 public class Submission {
+
+    private static final Logger LOG = Logger.getLogger(Submission.class.getName());
 
     @Inject
     private MailIntake intake;
@@ -52,6 +64,27 @@ public class Submission {
                             + " at a domain of this server");
         }
         ClientInfo from = new ClientInfo(client, 0, client, 0);
-        return intake.accept(message, from, true).status();
+        MailOutcome outcome = intake.accept(message, from, true);
+        if (outcome.delivery() != null) {
+            announce(outcome.delivery());
+        }
+        return outcome.status();
+    }
+
+    /**
+     * Hands a locally stored submission to the applications listening for its account, as the
+     * adapter does for MAIL, through the server's connection factory ({@link LocalDeliveries}).
+     * The mail is in the mailbox either way; without the factory only listeners miss it.
+     */
+    private void announce(DeliveredMail delivered) {
+        try {
+            Object factory = new InitialContext().lookup(OutboundConnectionFactory.JNDI_NAME);
+            if (factory instanceof LocalDeliveries deliveries) {
+                deliveries.announce(delivered);
+            }
+        } catch (NamingException | RuntimeException e) {
+            LOG.log(Level.WARNING, "CMTP could not hand submitted message " + delivered.mailboxId() + " for account '"
+                    + delivered.account() + "' to the applications' listeners", e);
+        }
     }
 }

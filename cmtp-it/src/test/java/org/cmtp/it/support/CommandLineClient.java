@@ -21,6 +21,13 @@ public final class CommandLineClient {
     private CommandLineClient() {
     }
 
+    /** Runs {@code cmtp GLOBAL-OPTIONS COMMAND...}: the same options (server, API) before each command. */
+    public static Run run(Map<String, String> environment, String[] globalOptions, String... command) throws Exception {
+        String[] all = java.util.Arrays.copyOf(globalOptions, globalOptions.length + command.length);
+        System.arraycopy(command, 0, all, globalOptions.length, command.length);
+        return run(environment, all);
+    }
+
     /** Runs {@code cmtp ARGS} with these environment variables (none of the test's CMTP_PASSWORD). */
     public static Run run(Map<String, String> environment, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("it.micro.dir", "target/micro"), "cmtp-cli.jar");

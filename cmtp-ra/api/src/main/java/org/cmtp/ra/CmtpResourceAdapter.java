@@ -18,6 +18,7 @@ import javax.transaction.xa.XAResource;
 import org.cmtp.ra.inbound.CmtpActivationSpec;
 import org.cmtp.ra.inbound.CmtpListener;
 import org.cmtp.ra.inbound.CmtpMailActivationSpec;
+import org.cmtp.ra.api.DeliveredMail;
 import org.cmtp.ra.inbound.MailSubscriptions;
 
 /**
@@ -98,6 +99,17 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
         MailSubscriptions.Subscription subscription = mailActivations.remove(key);
         if (subscription != null) {
             mailSubscriptions.unsubscribe(subscription);
+        }
+    }
+
+    /**
+     * Hands mail the server stored without a CMTP session (the user API's submissions) to the
+     * applications listening for its account, as {@link CmtpListener} does for MAIL.
+     */
+    public void announce(DeliveredMail mail) {
+        MailSubscriptions subscriptions = mailSubscriptions;
+        if (subscriptions != null) {
+            subscriptions.deliver(mail);
         }
     }
 
