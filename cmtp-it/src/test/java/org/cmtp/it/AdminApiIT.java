@@ -187,6 +187,9 @@ class AdminApiIT {
         }
         JsonArray messages = admin.get("/api/accounts/hank/messages").json().asJsonArray();
         assertEquals(2, messages.size());
+        AdminClient.Reply onePage = admin.get("/api/accounts/hank/messages?first=0&max=1");
+        assertEquals(1, onePage.json().asJsonArray().size());
+        assertEquals("2", onePage.header("X-Total-Count"), "the total of all pages");
         long id = messages.getJsonObject(0).getJsonNumber("id").longValue();
         assertEquals(401, AdminClient.anonymous(http).delete("/api/accounts/hank/messages/" + id).status());
         assertEquals(204, admin.delete("/api/accounts/hank/messages/" + id).status());
@@ -213,6 +216,10 @@ class AdminApiIT {
             }
         }
         assertEquals(List.of("ivy@q1.test", "joe@q1.test"), recipients(admin.get("/api/queue?domain=Q1.test")));
+        AdminClient.Reply firstOfDomain = admin.get("/api/queue?domain=q1.test&max=1");
+        assertEquals(1, firstOfDomain.json().asJsonArray().size());
+        assertEquals("2", firstOfDomain.header("X-Total-Count"), "the domain's total on all pages");
+        assertEquals("1", admin.get("/api/queue?recipient=ivy@q2.test").header("X-Total-Count"));
         assertEquals(List.of("ivy@q2.test"), recipients(admin.get("/api/queue?recipient=ivy@q2.test")));
         assertEquals(List.of(), recipients(admin.get("/api/queue?recipient=ivy@q2.test&domain=q1.test")));
         assertProblem(admin.get("/api/queue?recipient=nobody"), 400, "recipient");

@@ -185,22 +185,34 @@ public class RelayQueue {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<QueuedMessage> list(String recipientAccount, String recipientDomain, int first, int max) {
-        StringBuilder jpql = new StringBuilder("SELECT q FROM QueuedMessage q WHERE 1 = 1");
+        return filtered("SELECT q", recipientAccount, recipientDomain, " ORDER BY q.nextAttempt, q.id", QueuedMessage.class)
+                .setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** How many messages {@link #list(String, String, int, int)} finds on all pages. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long count(String recipientAccount, String recipientDomain) {
+        return filtered("SELECT COUNT(q)", recipientAccount, recipientDomain, "", Long.class).getSingleResult();
+    }
+
+    /** {@code select} over the queue with the recipient filters (each null for any), then {@code order}. */
+    private <T> TypedQuery<T> filtered(String select, String recipientAccount, String recipientDomain, String order,
+            Class<T> type) {
+        StringBuilder jpql = new StringBuilder(select).append(" FROM QueuedMessage q WHERE 1 = 1");
         if (recipientAccount != null) {
             jpql.append(" AND q.recipientAccount = :account");
         }
         if (recipientDomain != null) {
             jpql.append(" AND q.recipientDomain = :domain");
         }
-        TypedQuery<QueuedMessage> query = em.createQuery(jpql.append(" ORDER BY q.nextAttempt, q.id").toString(),
-                QueuedMessage.class);
+        TypedQuery<T> query = em.createQuery(jpql.append(order).toString(), type);
         if (recipientAccount != null) {
             query.setParameter("account", recipientAccount);
         }
         if (recipientDomain != null) {
             query.setParameter("domain", recipientDomain.toLowerCase(Locale.ROOT));
         }
-        return query.setFirstResult(first).setMaxResults(max).getResultList();
+        return query;
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

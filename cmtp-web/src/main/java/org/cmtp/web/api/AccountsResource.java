@@ -26,7 +26,6 @@ import org.cmtp.server.account.AccountException;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.mailbox.Mailbox;
-import org.cmtp.server.mailbox.MessageSummary;
 
 /** Accounts and their mailboxes. */
 @Path("accounts")
@@ -64,7 +63,7 @@ public class AccountsResource {
         public Boolean enabled;
     }
 
-    /** Total number of accounts matching a listing's search, whatever the page. */
+    /** Total number of items a paged listing has on all its pages (accounts matching the search, messages, queue). */
     public static final String TOTAL_COUNT = "X-Total-Count";
 
     @GET
@@ -126,10 +125,11 @@ public class AccountsResource {
 
     @GET
     @Path("{name}/messages")
-    public List<MessageSummary> messages(@PathParam("name") String name,
+    public Response messages(@PathParam("name") String name,
             @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
         checkPage(first, max);
-        return mailbox.list(find(name), first, max);
+        Account account = find(name);
+        return Response.ok(mailbox.list(account, first, max)).header(TOTAL_COUNT, mailbox.count(account)).build();
     }
 
     @DELETE

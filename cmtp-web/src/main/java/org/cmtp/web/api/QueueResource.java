@@ -43,7 +43,7 @@ public class QueueResource {
     }
 
     @GET
-    public List<QueuedView> list(@QueryParam("first") @DefaultValue("0") int first,
+    public Response list(@QueryParam("first") @DefaultValue("0") int first,
             @QueryParam("max") @DefaultValue("100") int max, @QueryParam("recipient") String recipient,
             @QueryParam("domain") String domain) {
         AccountsResource.checkPage(first, max);
@@ -57,12 +57,14 @@ public class QueueResource {
             }
             String addressDomain = recipient.substring(at + 1).toLowerCase(Locale.ROOT);
             if (recipientDomain != null && !recipientDomain.equalsIgnoreCase(addressDomain)) {
-                return List.of(); // both filters given and they contradict each other: nothing matches
+                // both filters given and they contradict each other: nothing matches
+                return Response.ok(List.of()).header(AccountsResource.TOTAL_COUNT, 0).build();
             }
             account = recipient.substring(0, at);
             recipientDomain = addressDomain;
         }
-        return queue.list(account, recipientDomain, first, max).stream().map(QueueResource::view).toList();
+        List<QueuedView> page = queue.list(account, recipientDomain, first, max).stream().map(QueueResource::view).toList();
+        return Response.ok(page).header(AccountsResource.TOTAL_COUNT, queue.count(account, recipientDomain)).build();
     }
 
     @POST
