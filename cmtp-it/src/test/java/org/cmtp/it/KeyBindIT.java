@@ -15,16 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.InvalidSignatureException;
 import org.cmtp.client.ScriptedServer;
+import org.cmtp.it.support.CommandLineClient;
+import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
@@ -292,28 +291,8 @@ class KeyBindIT {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "stderr:\n" + err;
-        }
-    }
-
     private static Run cli(Map<String, String> environment, InetSocketAddress server, String... args) throws Exception {
-        Path jar = Path.of(System.getProperty("it.micro.dir", "target/micro"), "cmtp-cli.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--server", "127.0.0.1:" + server.getPort(), "--timeout", "30"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        Path out = Files.createTempFile("keybind-cli", ".out");
-        Path err = Files.createTempFile("keybind-cli", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("cmtp " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        return CommandLineClient.run(environment, new String[] {"--server", "127.0.0.1:" + server.getPort(),
+                "--timeout", "30"}, args);
     }
 }
