@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.InetAddress;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +41,8 @@ public class Submission {
 
     @Inject
     private MailIntake intake;
+    /** Resolved at the first local submission; a failed lookup is tried again the next time. */
+    private volatile Optional<LocalDeliveries> localDeliveries;
     @Inject
     private CmtpConfiguration configuration;
 
@@ -78,13 +81,22 @@ public class Submission {
      */
     private void announce(DeliveredMail delivered) {
         try {
-            Object factory = new InitialContext().lookup(OutboundConnectionFactory.JNDI_NAME);
-            if (factory instanceof LocalDeliveries deliveries) {
+            LocalDeliveries deliveries = localDeliveries();
+            if (deliveries != null) {
                 deliveries.announce(delivered);
             }
         } catch (NamingException | RuntimeException e) {
             LOG.log(Level.WARNING, "CMTP could not hand submitted message " + delivered.mailboxId() + " for account '"
                     + delivered.account() + "' to the applications' listeners", e);
         }
+    }
+
+    /** The server's connection factory as {@link LocalDeliveries}, looked up once (null if it is not one). */
+    private LocalDeliveries localDeliveries() throws NamingException {
+        if (localDeliveries == null) {
+            Object factory = new InitialContext().lookup(OutboundConnectionFactory.JNDI_NAME);
+            localDeliveries = factory instanceof LocalDeliveries deliveries ? Optional.of(deliveries) : Optional.empty();
+        }
+        return localDeliveries.orElse(null);
     }
 }

@@ -139,16 +139,10 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
                 "too many failed logins from this address: try again in " + retryAfterSeconds + " s");
     }
 
-    /** Answers with a problem document (the details are fixed texts of ours: nothing to escape). */
+    /** Answers with a problem document ({@link ServletProblem}); the container sends nothing more. */
     private static AuthenticationStatus problem(HttpServletResponse response, int status, String title, String detail) {
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}";
         try {
-            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-            response.flushBuffer(); // committed: the container must not replace it with an error page
+            ServletProblem.write(response, status, title, detail);
         } catch (IOException e) {
             // the client went away
         }

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
 
 /**
@@ -36,17 +35,6 @@ public class AdminNetworkFilter extends HttpFilter {
         }
         LOG.fine(() -> "CMTP refused " + request.getRequestURI() + " to " + request.getRemoteAddr()
                 + ": not in cmtp.admin-networks");
-        forbidden(response);
-    }
-
-    /** 403 with a problem document, committed so the container adds nothing. */
-    static void forbidden(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        String body = "{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,\"detail\":\""
-                + AdminSurfaces.refusal() + "\"}";
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-        response.flushBuffer();
+        ServletProblem.write(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", AdminSurfaces.refusal());
     }
 }
