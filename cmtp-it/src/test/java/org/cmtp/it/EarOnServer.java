@@ -4,19 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+
+import java.net.InetSocketAddress;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 
+import org.cmtp.client.CmtpClient;
+import org.cmtp.client.ReceivedMail;
+import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.AppServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
+import org.cmtp.message.MailAddress;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * it: the admin API (401 without credentials, an account made over REST), a message
  * delivered over CMTP with its signed receipt, and the stored bytes read back over REST.
  * The resource adapter's inbound side (the CMTP listener bound to the domain's MDB) and
- * its outbound connection factory (a test message sent through it) must both work.
+ * its outbound connection factory (a test message sent through it) must both work. Then
+ * the application is replaced by {@code cmtp-with-sample.ear} (the same modules plus the
+ * sample's Jakarta Mail sender) and a message goes out with {@code Transport.send}.
  * Each phase is timed and printed.
  */
 abstract class EarOnServer {
@@ -54,6 +68,11 @@ abstract class EarOnServer {
             server.timed("data source", server::createDataSource);
             server.timed("deploy", () -> server.deploy(ear));
             server.timed("checks", () -> servesMailAndAdminApi(server));
+            // the same server and data, the application replaced by the EAR that also holds
+            // the sample's Jakarta Mail sender (cmtp-samples/mail-app-ear)
+            server.timed("undeploy", server::undeploy);
+            server.timed("deploy with sample", () -> server.deploy(servers.resolve("cmtp-with-sample.ear")));
+            server.timed("Jakarta Mail", () -> sendsWithTransportSendOnAMailSession(server));
             server.timed("stop", server::stop);
             System.out.println(name() + " EAR smoke test: " + server.timings());
         }
@@ -97,5 +116,64 @@ abstract class EarOnServer {
         assertEquals(2, admin.get("/api/accounts/alice/messages").json().asJsonArray().size(),
                 "the message sent through the connection factory is in alice's mailbox");
         checkHealth(server);
+    }
+
+    /**
+     * The sample's {@code POST /sample/mail-session/send}: plain {@code Transport.send} on an
+     * injected {@code jakarta.mail.Session} whose definition names the transport {@code cmtp}
+     * and the server's own pooled connections. alice decrypts what arrives; the recipient
+     * without a key comes back as invalid, as Jakarta Mail's contract says.
+     */
+    private void sendsWithTransportSendOnAMailSession(AppServer server) throws Exception {
+        AppServer.awaitPort("127.0.0.1", cmtpPort(), Duration.ofSeconds(120));
+        AdminClient admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
+        byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        admin.createAccount("carol", "carol's password");
+        List<String> before = messageIds(admin);
+        byte[] order = {'%', 'P', 'D', 'F', 0, (byte) 0xFF, 42};
+        JsonObject request = Json.createObjectBuilder()
+                .add("from", "carol@" + DOMAIN)
+                .add("to", Json.createArrayBuilder().add("alice@" + DOMAIN).add("nobody@" + DOMAIN))
+                .add("subject", "Order 4711 from " + name())
+                .add("text", "Sent with Transport.send on " + name() + ".")
+                .add("attachments", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                        .add("name", "order.pdf").add("base64", Base64.getEncoder().encodeToString(order))))
+                .build();
+        AdminClient.Reply reply = AdminClient.anonymous(server.http()).post("/sample/mail-session/send",
+                request.toString());
+        assertEquals(200, reply.status(), reply.body());
+        JsonObject answer = reply.json().asJsonObject();
+        assertEquals(List.of("alice@" + DOMAIN), strings(answer.getJsonArray("sent")), answer.toString());
+        assertEquals(List.of("nobody@" + DOMAIN), strings(answer.getJsonArray("invalid")), answer.toString());
+
+        Ed25519KeyPair alice;
+        try (CmtpClient client = CmtpClient.connect(new InetSocketAddress("127.0.0.1", cmtpPort()),
+                Duration.ofSeconds(30), Duration.ofSeconds(30))) {
+            alice = client.login("alice", serverKey).open("alice's password".toCharArray());
+        }
+        List<String> arrived = messageIds(admin);
+        arrived.removeAll(before);
+        assertEquals(1, arrived.size(), "one new message in alice's mailbox: " + arrived);
+        ReceivedMail mail = ReceivedMail.open(admin.getBytes("/api/accounts/alice/messages/" + arrived.get(0) + "/raw"),
+                alice);
+        assertEquals("Order 4711 from " + name(), mail.body().subject());
+        assertEquals(new MailAddress("carol", DOMAIN), mail.message().source());
+        assertEquals("Sent with Transport.send on " + name() + ".", mail.body().text());
+        assertEquals(1, mail.attachments().size());
+        assertEquals("order.pdf", mail.attachments().get(0).fileName());
+        assertArrayEquals(order, mail.attachments().get(0).data());
+    }
+
+    private static List<String> messageIds(AdminClient admin) throws Exception {
+        JsonArray messages = admin.get("/api/accounts/alice/messages").json().asJsonArray();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            ids.add(messages.getJsonObject(i).getJsonNumber("id").toString());
+        }
+        return ids;
+    }
+
+    private static List<String> strings(JsonArray array) {
+        return array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 }

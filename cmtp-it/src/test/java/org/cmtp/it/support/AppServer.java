@@ -58,6 +58,9 @@ public abstract class AppServer implements AutoCloseable {
     /** Deploys the EAR under its file name {@code cmtp.ear} (the descriptors rely on it). */
     public abstract void deploy(Path ear) throws Exception;
 
+    /** Undeploys what {@link #deploy} deployed; the data source and its data stay. */
+    public abstract void undeploy() throws Exception;
+
     /** Stops the server and waits for it to be gone. */
     public abstract void stop() throws Exception;
 

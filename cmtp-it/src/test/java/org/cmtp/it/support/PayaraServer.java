@@ -50,6 +50,11 @@ public final class PayaraServer extends AppServer {
     }
 
     @Override
+    public void undeploy() throws Exception {
+        asadmin(true, "undeploy", "cmtp");
+    }
+
+    @Override
     public void stop() throws Exception {
         if (running) {
             running = false;

@@ -57,7 +57,13 @@ public final class WildFlyServer extends AppServer {
 
     @Override
     public void deploy(Path ear) throws Exception {
-        cli("--command=deploy " + ear);
+        // the runtime name is what jboss-ejb3.xml's adapter binding (cmtp.ear#cmtp-ra.rar) names
+        cli("--command=deploy " + ear + " --name=cmtp.ear --runtime-name=cmtp.ear");
+    }
+
+    @Override
+    public void undeploy() throws Exception {
+        cli("--command=undeploy cmtp.ear");
     }
 
     @Override
