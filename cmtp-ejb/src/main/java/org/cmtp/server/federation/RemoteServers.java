@@ -39,6 +39,9 @@ import org.cmtp.server.identity.ServerIdentity;
  * networks, ...) are not dialled, a server that presents this server's own key is a loop
  * and not talked to, and the whole attempt, over all hosts, ends at
  * {@code cmtp.delivery-deadline} whatever the remote servers do.
+ *
+ * <p>Why a plain {@link CmtpClient} per conversation and not the adapter's pooled outbound
+ * connections: destination, pin and dial policy are decided per message (ADR 0036).
  */
 @ApplicationScoped
 public class RemoteServers {

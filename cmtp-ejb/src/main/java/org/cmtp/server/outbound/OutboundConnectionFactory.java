@@ -16,9 +16,11 @@ import javax.naming.NamingException;
 
 /**
  * Defines the application's pooled connections to this CMTP server, through the outbound
- * side of the {@code cmtp-ra} adapter, as {@value #JNDI_NAME}. Application code (and the
- * relay worker) injects it with
+ * side of the {@code cmtp-ra} adapter, as {@value #JNDI_NAME}. Application code and the
+ * server's own submission paths inject it with
  * {@code @Resource(lookup = "java:app/cmtp/ConnectionFactory") CmtpConnectionFactory cmtp;}.
+ * Traffic to other domains does not use it: {@code RemoteServers} dials each domain's MX
+ * with the plain client (ADR 0036).
  *
  * <p>{@code resourceAdapter = "cmtp-ra"} names the adapter as deployed on its own: on Payara
  * Micro the RAR is deployed first under the application name {@code cmtp-ra} (ADR 0002),
