@@ -2,7 +2,6 @@ package org.cmtp.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Optional;
 import org.cmtp.message.Message;
 import org.cmtp.message.MessageReader;
@@ -69,19 +68,17 @@ import org.cmtp.message.MessageReader;
  *
  * <p>One decoder per connection; not thread-safe.
  */
-public final class CommandDecoder {
+public final class CommandDecoder extends IncrementalDecoder<Command> {
 
     /** The longest command word; a longer one is over-long (§1.5). */
     public static final int MAX_WORD_BYTES = 10;
 
-    private enum Stage { WORD, SKIPPING_WORD, KEYREQUEST_USER, KEYREQUEST_DOMAIN, LOGIN_USER, MAIL_MESSAGE, MAIL_PROOF_OF_WORK, BROKEN }
+    private enum Stage { WORD, SKIPPING_WORD, KEYREQUEST_USER, KEYREQUEST_DOMAIN, LOGIN_USER, MAIL_MESSAGE, MAIL_PROOF_OF_WORK }
 
     private final ProtocolLimits limits;
     private final byte[] word = new byte[MAX_WORD_BYTES];
     private final StringField string = new StringField();
     private final FixedField proofOfWork = new FixedField(Command.Mail.PROOF_OF_WORK_BYTES);
-    /** Complete commands and errors, in stream order, not yet handed out by {@link #next}. */
-    private final ArrayDeque<Object> decoded = new ArrayDeque<>();
 
     private Stage stage = Stage.WORD;
     private int wordLength;
@@ -100,34 +97,8 @@ public final class CommandDecoder {
     }
 
     public CommandDecoder(ProtocolLimits limits) {
+        super(Command.class);
         this.limits = limits;
-    }
-
-    /**
-     * Consumes all of {@code in}, queueing every command or error it completes. After a
-     * fatal error, input is ignored.
-     */
-    public void feed(ByteBuffer in) {
-        try {
-            while (in.hasRemaining() && stage != Stage.BROKEN) {
-                step(in);
-            }
-        } catch (ProtocolException fatal) {
-            breakDown(fatal);
-        }
-        if (stage == Stage.BROKEN) {
-            in.position(in.limit());
-        }
-    }
-
-    /** Consumes {@code length} bytes of {@code bytes} from {@code offset}. */
-    public void feed(byte[] bytes, int offset, int length) {
-        feed(ByteBuffer.wrap(bytes, offset, length));
-    }
-
-    /** Consumes all of {@code bytes}. */
-    public void feed(byte[] bytes) {
-        feed(ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -135,17 +106,19 @@ public final class CommandDecoder {
      * @throws ProtocolException the next error in the stream; see the class comment for
      *                           which are recoverable
      */
+    @Override
     public Optional<Command> next() throws ProtocolException {
-        Object item = decoded.poll();
-        if (item == null) {
-            return Optional.empty();
-        }
-        if (item instanceof ProtocolException error) {
+        Optional<Command> command;
+        try {
+            command = super.next();
+        } catch (ProtocolException error) {
             consecutiveErrors++;
             throw error;
         }
-        consecutiveErrors = 0;
-        return Optional.of((Command) item);
+        if (command.isPresent()) {
+            consecutiveErrors = 0;
+        }
+        return command;
     }
 
     /**
@@ -154,10 +127,9 @@ public final class CommandDecoder {
      * @throws TruncatedInputException if the stream ended inside a command
      */
     public void finish() throws TruncatedInputException {
-        if (stage != Stage.BROKEN && !isIdle()) {
+        if (!isBroken() && !isIdle()) {
             TruncatedInputException truncated = new TruncatedInputException(currentField());
-            stage = Stage.BROKEN;
-            mail = null;
+            breakDown();
             throw truncated;
         }
     }
@@ -175,11 +147,6 @@ public final class CommandDecoder {
         return stage == Stage.MAIL_MESSAGE || stage == Stage.MAIL_PROOF_OF_WORK;
     }
 
-    /** @return true after a fatal error (or {@link #finish} on a cut-off command): input is ignored */
-    public boolean isBroken() {
-        return stage == Stage.BROKEN;
-    }
-
     /**
      * @return the errors {@link #next} has thrown since it last returned a command; the
      *         server closes the session at 10 (PROTOCOL.md §1.5)
@@ -188,7 +155,8 @@ public final class CommandDecoder {
         return consecutiveErrors;
     }
 
-    private void step(ByteBuffer in) throws ProtocolException {
+    @Override
+    void step(ByteBuffer in) throws ProtocolException {
         switch (stage) {
             case WORD -> readWord(in);
             case SKIPPING_WORD -> skipWord(in);
@@ -344,7 +312,7 @@ public final class CommandDecoder {
 
     /** Queues a command or error and gets ready for the next command word. */
     private void complete(Object commandOrError) {
-        decoded.add(commandOrError);
+        emit(commandOrError);
         stage = Stage.WORD;
         wordLength = 0;
         user = null;
@@ -352,14 +320,17 @@ public final class CommandDecoder {
         defect = null;
     }
 
-    private void breakDown(ProtocolException fatal) {
-        decoded.add(fatal);
-        stage = Stage.BROKEN;
+    @Override
+    void breakDown() {
+        super.breakDown();
         mail = null;
         mailMessage = null;
     }
 
     private String currentField() {
+        if (isBroken()) {
+            return "nothing (decoder broken)";
+        }
         return switch (stage) {
             case WORD, SKIPPING_WORD -> "command word";
             case KEYREQUEST_USER -> keyWord + " user";
@@ -367,7 +338,6 @@ public final class CommandDecoder {
             case LOGIN_USER -> "LOGIN user";
             case MAIL_MESSAGE -> "MAIL " + mail.currentField();
             case MAIL_PROOF_OF_WORK -> "MAIL proof of work";
-            case BROKEN -> "nothing (decoder broken)";
         };
     }
 

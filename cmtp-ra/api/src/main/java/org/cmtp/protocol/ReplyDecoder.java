@@ -43,16 +43,14 @@ import java.util.Optional;
  * never throws and {@link #next} hands out replies and errors in stream order. One decoder
  * per connection; not thread-safe.
  */
-public final class ReplyDecoder {
+public final class ReplyDecoder extends IncrementalDecoder<Reply> {
 
-    private enum Stage { AWAITING, TEXT, VERSION, KEY, STATUS_WORD, STATUS_END, XZIBIT_HEADER, XZIBIT_CIPHERTEXT, LOGIN_SIGNATURE, BROKEN }
+    private enum Stage { AWAITING, TEXT, VERSION, KEY, STATUS_WORD, STATUS_END, XZIBIT_HEADER, XZIBIT_CIPHERTEXT, LOGIN_SIGNATURE }
 
     private static final int FIRST_TEXT_CAPACITY = 256;
 
     private final ProtocolLimits limits;
     private final ArrayDeque<ReplyKind> expected = new ArrayDeque<>();
-    /** Complete replies and errors, in stream order, not yet handed out by {@link #next}. */
-    private final ArrayDeque<Object> decoded = new ArrayDeque<>();
     private final FixedField version = new FixedField(4);
     private final FixedField key = new FixedField(KeyReply.PUBLIC_KEY_BYTES + 1 + KeyReply.SIGNATURE_BYTES + 1);
     private final StringField word = new StringField();
@@ -74,6 +72,7 @@ public final class ReplyDecoder {
     }
 
     public ReplyDecoder(ProtocolLimits limits) {
+        super(Reply.class);
         this.limits = limits;
     }
 
@@ -87,54 +86,17 @@ public final class ReplyDecoder {
         expect(ReplyKind.forCommand(command));
     }
 
-    /** Consumes all of {@code in}, queueing every reply or error it completes. */
-    public void feed(ByteBuffer in) {
-        try {
-            while (in.hasRemaining() && stage != Stage.BROKEN) {
-                step(in);
-            }
-        } catch (ProtocolException fatal) {
-            decoded.add(fatal);
-            stage = Stage.BROKEN;
-        }
-        if (stage == Stage.BROKEN) {
-            in.position(in.limit());
-        }
-    }
-
-    /** Consumes {@code length} bytes of {@code bytes} from {@code offset}. */
-    public void feed(byte[] bytes, int offset, int length) {
-        feed(ByteBuffer.wrap(bytes, offset, length));
-    }
-
-    /** Consumes all of {@code bytes}. */
-    public void feed(byte[] bytes) {
-        feed(ByteBuffer.wrap(bytes));
-    }
-
-    /**
-     * @return the next complete reply, or empty if more input is needed
-     * @throws ProtocolException the stream is unreadable; close the session
-     */
-    public Optional<Reply> next() throws ProtocolException {
-        Object item = decoded.poll();
-        if (item instanceof ProtocolException error) {
-            throw error;
-        }
-        return Optional.ofNullable((Reply) item);
-    }
-
     /**
      * Reports the end of the server's stream.
      *
      * @throws TruncatedInputException if it ended inside a reply or with replies still awaited
      */
     public void finish() throws TruncatedInputException {
-        if (stage == Stage.BROKEN || (stage == Stage.AWAITING && expected.isEmpty())) {
+        if (isBroken() || (stage == Stage.AWAITING && expected.isEmpty())) {
             return;
         }
-        String field = stage == Stage.AWAITING ? "an awaited reply" : currentField();
-        stage = Stage.BROKEN;
+        String field = currentField();
+        breakDown();
         throw new TruncatedInputException(field);
     }
 
@@ -148,12 +110,8 @@ public final class ReplyDecoder {
         return expected.size() + (current != null ? 1 : 0);
     }
 
-    /** @return true after an error: input is ignored */
-    public boolean isBroken() {
-        return stage == Stage.BROKEN;
-    }
-
-    private void step(ByteBuffer in) throws ProtocolException {
+    @Override
+    void step(ByteBuffer in) throws ProtocolException {
         switch (stage) {
             case AWAITING -> startReply(in.get(in.position()));
             case TEXT -> readText(in);
@@ -320,7 +278,7 @@ public final class ReplyDecoder {
     }
 
     private void complete(Reply reply) {
-        decoded.add(reply);
+        emit(reply);
         current = null;
         stage = Stage.AWAITING;
         statusWord = null;
@@ -338,7 +296,6 @@ public final class ReplyDecoder {
             case XZIBIT_HEADER -> "xzibit header";
             case XZIBIT_CIPHERTEXT -> "xzibit ciphertext";
             case LOGIN_SIGNATURE -> "xzibit signature";
-            case BROKEN -> "nothing (decoder broken)";
         };
     }
 }
