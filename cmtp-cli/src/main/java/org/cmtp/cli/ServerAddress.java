@@ -1,11 +1,12 @@
 package org.cmtp.cli;
 
 import java.net.InetSocketAddress;
+import org.cmtp.protocol.DefaultPort;
 
 /** {@code --server HOST[:PORT]}: a host name, an IPv4 address or a bracketed IPv6 address. */
 record ServerAddress(String host, int port) {
 
-    static final int DEFAULT_PORT = 9001;
+    static final int DEFAULT_PORT = DefaultPort.CMTP;
     static final ServerAddress DEFAULT = new ServerAddress("127.0.0.1", DEFAULT_PORT);
 
     static ServerAddress parse(String text) throws UsageException {

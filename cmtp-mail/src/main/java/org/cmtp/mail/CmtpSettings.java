@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import org.cmtp.protocol.DefaultPort;
 
 /**
  * The session properties of the transport (README, "Sending from Jakarta Mail
@@ -30,7 +31,7 @@ record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTim
     static final String CONNECTION_TIMEOUT = PREFIX + "connectiontimeout";
     static final String CONNECTION_FACTORY = PREFIX + "connectionfactory";
     static final String LOCAL_ADDRESS = PREFIX + "localaddress";
-    static final int DEFAULT_PORT = 9001;
+    static final int DEFAULT_PORT = DefaultPort.CMTP;
     static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
     static final int DEFAULT_CONNECTION_TIMEOUT_MILLIS = 5_000;
 

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import org.cmtp.protocol.DomainNames;
+import org.cmtp.ra.ListenerAddress;
 
 /**
  * The server's configuration, read through MicroProfile Config: each key
@@ -98,13 +99,14 @@ public class CmtpConfiguration {
             throw new IllegalStateException("cmtp.relay-max-pow (CMTP_RELAY_MAX_POW) must be 0..512 bits, was " + relayMaxPow);
         }
         relayParallelism = (int) Math.max(1, count(config, "cmtp.relay-parallelism", 8));
-        String bind = config.getOptionalValue("cmtp.bind", String.class).orElse("0.0.0.0");
+        // as the adapter that binds the listener reads them, so that both agree
+        String bind = ListenerAddress.bind();
         try {
             bindAddress = InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("cmtp.bind (CMTP_BIND) is not an address of this host: '" + bind + "'", e);
         }
-        port = config.getOptionalValue("cmtp.port", Integer.class).orElse(9001);
+        port = ListenerAddress.port();
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
                 + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
     }

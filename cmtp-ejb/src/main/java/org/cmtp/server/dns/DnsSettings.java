@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.xbill.DNS.Address;
+import org.cmtp.protocol.DefaultPort;
 
 /**
  * How {@link MxResolver} finds the CMTP servers of a domain. Built with {@link #builder()}
@@ -39,7 +40,7 @@ public record DnsSettings(List<InetSocketAddress> servers, List<StaticRoute> rou
 
     public static final int DNS_PORT = 53;
     /** PROTOCOL.md §7: CMTP servers listen on 9001 unless configured otherwise. */
-    public static final int DEFAULT_MX_PORT = 9001;
+    public static final int DEFAULT_MX_PORT = DefaultPort.CMTP;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration LONGEST_TIMEOUT = Duration.ofMinutes(5);
 

@@ -44,8 +44,7 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.cmtp.ra.ListenerAddress;
 
 /**
  * Delivers queued messages to other domains. Every few seconds it claims the due
@@ -126,11 +125,9 @@ public class RelayWorker {
      * lease after a crash (ADR 0009).
      */
     private void releaseClaimsOfPreviousRun() {
-        Config config = ConfigProvider.getConfig();
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
         workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
-                config.getOptionalValue("cmtp.bind", String.class).orElse("0.0.0.0"),
-                config.getOptionalValue("cmtp.port", Integer.class).orElse(9001));
+                ListenerAddress.bind(), ListenerAddress.port());
         // Logged so that an operator can tell the instances' leases apart in the queue.
         LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
         try {

@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-import org.cmtp.ra.Setting;
 import org.cmtp.ra.inbound.CmtpListener;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.cmtp.ra.ListenerAddress;
 
 /**
  * Ready when the CMTP port accepts a connection ({@code cmtp.bind}/{@code cmtp.port}, the
@@ -26,12 +26,8 @@ public class ListenerCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String host = switch (Setting.text("cmtp.bind", "0.0.0.0")) {
-            case "0.0.0.0", "" -> "127.0.0.1";
-            case "::", "[::]" -> "::1";
-            default -> Setting.text("cmtp.bind", "0.0.0.0");
-        };
-        int port = Setting.integer("cmtp.port", 9001);
+        String host = ListenerAddress.localHost();
+        int port = ListenerAddress.port();
         String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);

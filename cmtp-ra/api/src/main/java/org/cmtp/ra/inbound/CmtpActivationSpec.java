@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 
 import org.cmtp.ra.Setting;
+import org.cmtp.ra.ListenerAddress;
+import org.cmtp.protocol.DefaultPort;
 
 /**
  * Where and how one CMTP listener accepts connections: one activation of an endpoint
@@ -22,7 +24,7 @@ import org.cmtp.ra.Setting;
  */
 public class CmtpActivationSpec implements ActivationSpec {
 
-    public static final int DEFAULT_PORT = 9001;
+    public static final int DEFAULT_PORT = DefaultPort.CMTP;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
     public static final int DEFAULT_MAX_CONNECTIONS = 200;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
@@ -93,7 +95,7 @@ public class CmtpActivationSpec implements ActivationSpec {
     }
 
     public String effectiveBindAddress() {
-        return bindAddress != null ? bindAddress : Setting.text("cmtp.bind", "0.0.0.0");
+        return bindAddress != null ? bindAddress : ListenerAddress.bind();
     }
 
     public int effectivePort() {

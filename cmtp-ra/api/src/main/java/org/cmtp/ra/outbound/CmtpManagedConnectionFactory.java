@@ -26,6 +26,8 @@ import org.cmtp.client.CmtpClient;
 import org.cmtp.client.CmtpClientException;
 import org.cmtp.ra.Setting;
 import org.cmtp.ra.api.CmtpConnectionException;
+import org.cmtp.ra.ListenerAddress;
+import org.cmtp.protocol.DefaultPort;
 
 /**
  * Makes the physical connections behind {@link org.cmtp.ra.api.CmtpConnectionFactory}: one
@@ -54,7 +56,7 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(CmtpManagedConnectionFactory.class.getName());
 
-    public static final int DEFAULT_PORT = 9001;
+    public static final int DEFAULT_PORT = DefaultPort.CMTP;
     public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5000;
     public static final int DEFAULT_READ_TIMEOUT_MILLIS = 30000;
 
@@ -192,16 +194,11 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
         if (host != null) {
             return host;
         }
-        String bind = Setting.text("cmtp.bind", "127.0.0.1");
-        return switch (bind) {
-            case "0.0.0.0", "" -> "127.0.0.1";
-            case "::", "[::]", "0:0:0:0:0:0:0:0" -> "::1";
-            default -> bind;
-        };
+        return ListenerAddress.localHost();
     }
 
     public int effectivePort() {
-        return port != null ? port : Setting.integer("cmtp.port", DEFAULT_PORT);
+        return port != null ? port : ListenerAddress.port();
     }
 
     public int effectiveConnectTimeoutMillis() {
