@@ -18,13 +18,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.cmtp.ra.inbound.CmtpListener;
 import org.cmtp.server.relay.RelayQueue;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Timer;
+import org.cmtp.ra.api.CmtpListeners;
 
 /**
  * The server's MicroProfile metrics (served by Payara at {@code /metrics}, application
@@ -202,7 +202,7 @@ public class ServerMetrics {
     }
 
     public long openConnections() {
-        return CmtpListener.openConnectionsOfAll();
+        return CmtpListeners.openConnections();
     }
 
     /** Counts of one hour; {@code start} is the hour's first instant. */

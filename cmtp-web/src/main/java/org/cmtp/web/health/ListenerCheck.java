@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-import org.cmtp.ra.inbound.CmtpListener;
+import org.cmtp.ra.ListenerAddress;
+import org.cmtp.ra.api.CmtpListeners;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.cmtp.ra.ListenerAddress;
 
 /**
  * Ready when the CMTP port accepts a connection ({@code cmtp.bind}/{@code cmtp.port}, the
@@ -31,7 +31,7 @@ public class ListenerCheck implements HealthCheck {
         String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-            String acceptProblem = CmtpListener.acceptProblemOfAny().orElse(null);
+            String acceptProblem = CmtpListeners.acceptProblem().orElse(null);
             if (acceptProblem != null) {
                 return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
                         .withData("error", acceptProblem).build();

@@ -6,13 +6,13 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -20,8 +20,11 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import javax.management.JMException;
+import javax.management.ObjectName;
 import javax.net.ServerSocketFactory;
 
+import org.cmtp.ra.api.CmtpListenerMXBean;
 import org.cmtp.ra.api.DeliveredMail;
 
 /**
@@ -36,7 +39,11 @@ import org.cmtp.ra.api.DeliveredMail;
  * longer than the write timeout writing replies its client does not read: Java's blocking
  * sockets have no write timeout of their own. The accept loop survives failures to accept
  * (such as running out of file descriptors): it waits a little longer after each and goes
- * on, and reports the failure meanwhile ({@link #acceptProblemOfAny()}, the readiness check).
+ * on, and reports the failure meanwhile.
+ *
+ * <p>While open, the listener publishes its state (open connections, why it cannot accept)
+ * as a {@link CmtpListenerMXBean} in the platform MBean server, where the server's metrics
+ * and readiness check read it ({@link org.cmtp.ra.api.CmtpListeners}).
  */
 public final class CmtpListener {
 
@@ -52,9 +59,6 @@ public final class CmtpListener {
     private final WorkManager workManager;
     private final Semaphore connectionSlots;
     private final Consumer<DeliveredMail> localDeliveries;
-    /** Every listener that is open in this JVM, for {@link #openConnectionsOfAll()}. */
-    private static final Set<CmtpListener> OPEN = ConcurrentHashMap.newKeySet();
-
     private final Set<CmtpSession> sessions = ConcurrentHashMap.newKeySet();
     private final MessageMemory messageMemory;
     private final ConnectionsPerClient connectionsPerClient;
@@ -66,6 +70,8 @@ public final class CmtpListener {
     private volatile boolean closed;
     /** Why accepting fails right now, or null while it works. */
     private volatile String acceptProblem;
+    /** Where {@link #open} published this listener's state, or null. */
+    private volatile ObjectName publishedAs;
 
     /**
      * @param localDeliveries told of every message the endpoint stored for a local account
@@ -98,7 +104,7 @@ public final class CmtpListener {
             serverSocket = socket;
             workManager.scheduleWork(new AcceptLoop());
             workManager.scheduleWork(new WriteWatchdog());
-            OPEN.add(this);
+            publish();
         } catch (IOException | WorkException e) {
             closed = true;
             socket.close();
@@ -110,7 +116,7 @@ public final class CmtpListener {
     /** Closes the listening socket and every open connection; idempotent. */
     public void close() {
         closed = true;
-        OPEN.remove(this);
+        unpublish();
         ServerSocket socket = serverSocket;
         if (socket != null) {
             try {
@@ -135,20 +141,47 @@ public final class CmtpListener {
         return messageMemory.availableBytes();
     }
 
-    /** The CMTP connections open now on every listener of this JVM (the server's metrics gauge). */
-    public static int openConnectionsOfAll() {
-        return OPEN.stream().mapToInt(CmtpListener::openConnections).sum();
+    private void publish() {
+        try {
+            ObjectName name = new ObjectName(CmtpListenerMXBean.TYPE + ",address=" + ObjectName.quote(describe()));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new State(), name);
+            publishedAs = name;
+        } catch (JMException e) {
+            // the listener works; only its gauge and readiness detail are missing
+            LOG.log(Level.WARNING, "CMTP listener on " + describe() + ": cannot publish its state over JMX", e);
+        }
     }
 
-    /**
-     * Why a listener of this JVM cannot accept connections right now (e.g. "Too many open
-     * files"), or empty while every one can: the readiness check is DOWN meanwhile.
-     */
-    public static Optional<String> acceptProblemOfAny() {
-        return OPEN.stream()
-                .filter(listener -> listener.acceptProblem != null)
-                .map(listener -> "CMTP listener on " + listener.describe() + " cannot accept: " + listener.acceptProblem)
-                .findFirst();
+    private void unpublish() {
+        ObjectName name = publishedAs;
+        publishedAs = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (JMException e) {
+                LOG.log(Level.FINE, "unpublishing " + name, e);
+            }
+        }
+    }
+
+    /** What {@link #publish} registers: a view of this listener, nothing more. */
+    private final class State implements CmtpListenerMXBean {
+
+        @Override
+        public String getAddress() {
+            return describe();
+        }
+
+        @Override
+        public int getOpenConnections() {
+            return openConnections();
+        }
+
+        @Override
+        public String getAcceptProblem() {
+            String problem = acceptProblem;
+            return problem != null ? problem : "";
+        }
     }
 
     String describe() {

@@ -49,6 +49,7 @@ import org.cmtp.ra.api.CmtpRequestListener;
 import org.cmtp.ra.api.MailOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.cmtp.ra.api.CmtpListeners;
 
 /**
  * The listener against clients that try to hold its connections, its memory or its
@@ -238,14 +239,14 @@ class CmtpListenerTest {
             }
         };
         int port = listen(spec -> { }, failing);
-        awaitTrue(() -> CmtpListener.acceptProblemOfAny().isPresent(), "the failure is reported");
-        assertTrue(CmtpListener.acceptProblemOfAny().get().contains("Too many open files"),
-                CmtpListener.acceptProblemOfAny().get());
+        awaitTrue(() -> CmtpListeners.acceptProblem().isPresent(), "the failure is reported");
+        assertTrue(CmtpListeners.acceptProblem().get().contains("Too many open files"),
+                CmtpListeners.acceptProblem().get());
         Socket waiting = connectFrom("127.0.0.1", port); // completed by the kernel, into the backlog
         Thread.sleep(300);
         outOfFiles.set(false);
         assertTrue(banner(waiting).startsWith("Welcome"), "served once accepting works again");
-        awaitTrue(() -> CmtpListener.acceptProblemOfAny().isEmpty(), "the failure is over");
+        awaitTrue(() -> CmtpListeners.acceptProblem().isEmpty(), "the failure is over");
     }
 
     @Test
