@@ -78,7 +78,7 @@ public class CmtpConfiguration {
         adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
         userSessionSeconds = seconds(config, "cmtp.user-session-lifetime", 7 * 24 * 3600);
         signInRate = (int) count(config, "cmtp.signin-rate", 30);
-        // the same keys and defaults as the CMTP listener's (CmtpActivationSpec)
+        // the same keys and defaults as the CMTP listener's (CmtpPortActivationSpec)
         maxMessageSize = count(config, "cmtp.max-message-size", 25 * 1024 * 1024);
         maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
         keyCacheSize = (int) count(config, "cmtp.key-cache-size", 10_000);

@@ -68,7 +68,7 @@ public class RemoteServers {
     @Inject
     private MxResolver resolver;
     @EJB
-    private KnownServers pins;
+    private ServerKeyPins pins;
     @EJB
     private ServerIdentity identity;
     @Inject

@@ -29,7 +29,7 @@ import org.cmtp.server.identity.ServerIdentity;
 /**
  * The domain's side of the CMTP listener: answers KEYREQUEST, LOGIN and MAIL from the
  * database. The resource adapter calls it for every such command; the listening
- * address and limits come from the server configuration (see {@code CmtpActivationSpec}).
+ * address and limits come from the server configuration (see {@code CmtpPortActivationSpec}).
  *
  * <p>Transactions are demarcated by the services it calls, not here: {@link MailIntake} stores
  * or queues a message and signs a {@code SUCCESS} receipt only once it is committed.

@@ -24,7 +24,7 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Timer;
-import org.cmtp.ra.api.CmtpListeners;
+import org.cmtp.ra.api.CmtpPorts;
 
 /**
  * The server's MicroProfile metrics (served by Payara at {@code /metrics}, application
@@ -202,7 +202,7 @@ public class ServerMetrics {
     }
 
     public long openConnections() {
-        return CmtpListeners.openConnections();
+        return CmtpPorts.openConnections();
     }
 
     /** Counts of one hour; {@code start} is the hour's first instant. */

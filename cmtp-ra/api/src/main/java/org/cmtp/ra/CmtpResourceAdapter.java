@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 
 import javax.transaction.xa.XAResource;
 
-import org.cmtp.ra.inbound.CmtpActivationSpec;
-import org.cmtp.ra.inbound.CmtpListener;
-import org.cmtp.ra.inbound.CmtpMailActivationSpec;
+import org.cmtp.ra.inbound.CmtpPortActivationSpec;
+import org.cmtp.ra.inbound.CmtpPort;
+import org.cmtp.ra.inbound.MailSubscriptionActivationSpec;
 import org.cmtp.ra.api.DeliveredMail;
 import org.cmtp.ra.inbound.MailSubscriptions;
 
@@ -25,10 +25,10 @@ import org.cmtp.ra.inbound.MailSubscriptions;
  * The CMTP resource adapter: owns the listening sockets of the server, and hands stored
  * mail to the applications that listen for it. Two kinds of endpoint activation:
  * <ul>
- * <li>a {@link CmtpActivationSpec} (the server's mailbox MDB, a
- *     {@link org.cmtp.ra.api.CmtpRequestListener}) gets its own {@link CmtpListener}, a
+ * <li>a {@link CmtpPortActivationSpec} (the server's mailbox MDB, a
+ *     {@link org.cmtp.ra.api.CmtpRequestListener}) gets its own {@link CmtpPort}, a
  *     listening socket; undeploying the endpoint closes it and every connection it serves;</li>
- * <li>a {@link CmtpMailActivationSpec} (an application's MDB, a
+ * <li>a {@link MailSubscriptionActivationSpec} (an application's MDB, a
  *     {@link org.cmtp.ra.api.CmtpMailListener}) opens no socket: it subscribes to the mail
  *     of its accounts ({@link MailSubscriptions}). Whenever the server's endpoint answers a
  *     MAIL with a committed local delivery, every listener's session hands that message to
@@ -42,7 +42,7 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
     private static final Logger LOG = Logger.getLogger(CmtpResourceAdapter.class.getName());
 
     private transient BootstrapContext bootstrapContext;
-    private final transient Map<ActivationKey, CmtpListener> listeners = new ConcurrentHashMap<>();
+    private final transient Map<ActivationKey, CmtpPort> listeners = new ConcurrentHashMap<>();
     private final transient Map<ActivationKey, MailSubscriptions.Subscription> mailActivations = new ConcurrentHashMap<>();
     private transient MailSubscriptions mailSubscriptions;
 
@@ -55,7 +55,7 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
 
     @Override
     public void stop() {
-        listeners.values().forEach(CmtpListener::close);
+        listeners.values().forEach(CmtpPort::close);
         listeners.clear();
         mailActivations.clear();
         if (mailSubscriptions != null) {
@@ -66,18 +66,18 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
 
     @Override
     public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
-        if (spec instanceof CmtpMailActivationSpec mailSpec) {
+        if (spec instanceof MailSubscriptionActivationSpec mailSpec) {
             mailActivations.put(new ActivationKey(factory, spec),
                     mailSubscriptions.subscribe(factory, mailSpec.accountNames()));
             return;
         }
-        if (!(spec instanceof CmtpActivationSpec)) {
-            throw new NotSupportedException("CMTP adapter needs a CmtpActivationSpec or a CmtpMailActivationSpec, got "
+        if (!(spec instanceof CmtpPortActivationSpec)) {
+            throw new NotSupportedException("CMTP adapter needs a CmtpPortActivationSpec or a MailSubscriptionActivationSpec, got "
                     + (spec == null ? "none" : spec.getClass().getName()));
         }
-        CmtpActivationSpec cmtpSpec = (CmtpActivationSpec) spec;
+        CmtpPortActivationSpec cmtpSpec = (CmtpPortActivationSpec) spec;
         cmtpSpec.validate();
-        CmtpListener listener = new CmtpListener(cmtpSpec, factory, bootstrapContext.getWorkManager(),
+        CmtpPort listener = new CmtpPort(cmtpSpec, factory, bootstrapContext.getWorkManager(),
                 mailSubscriptions::deliver);
         try {
             listener.open();
@@ -92,7 +92,7 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
         ActivationKey key = new ActivationKey(factory, spec);
-        CmtpListener listener = listeners.remove(key);
+        CmtpPort listener = listeners.remove(key);
         if (listener != null) {
             listener.close();
         }
@@ -104,7 +104,7 @@ public class CmtpResourceAdapter implements ResourceAdapter, java.io.Serializabl
 
     /**
      * Hands mail the server stored without a CMTP session (the user API's submissions) to the
-     * applications listening for its account, as {@link CmtpListener} does for MAIL.
+     * applications listening for its account, as {@link CmtpPort} does for MAIL.
      */
     public void announce(DeliveredMail mail) {
         MailSubscriptions subscriptions = mailSubscriptions;

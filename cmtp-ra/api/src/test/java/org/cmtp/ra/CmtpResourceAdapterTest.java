@@ -44,8 +44,8 @@ import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.CmtpRequestListener;
 import org.cmtp.ra.api.DeliveredMail;
 import org.cmtp.ra.api.MailOutcome;
-import org.cmtp.ra.inbound.CmtpActivationSpec;
-import org.cmtp.ra.inbound.CmtpMailActivationSpec;
+import org.cmtp.ra.inbound.CmtpPortActivationSpec;
+import org.cmtp.ra.inbound.MailSubscriptionActivationSpec;
 import org.cmtp.ra.inbound.ExecutorWorkManager;
 import org.cmtp.ra.inbound.RecordingMailBean;
 import org.junit.jupiter.api.AfterEach;
@@ -66,12 +66,12 @@ class CmtpResourceAdapterTest {
     private final CmtpResourceAdapter adapter = new CmtpResourceAdapter();
     private final Ed25519KeyPair serverKey = Ed25519KeyPair.generate(new SecureRandom());
     private final ServerEndpoint server = new ServerEndpoint();
-    private CmtpActivationSpec listenerSpec;
+    private CmtpPortActivationSpec listenerSpec;
 
     @BeforeEach
     void start() throws Exception {
         adapter.start(new Bootstrap(new ExecutorWorkManager(threads)));
-        listenerSpec = new CmtpActivationSpec();
+        listenerSpec = new CmtpPortActivationSpec();
         listenerSpec.setBindAddress("127.0.0.1");
         listenerSpec.setPort(freePort());
         adapter.endpointActivation(server, listenerSpec);
@@ -130,7 +130,7 @@ class CmtpResourceAdapterTest {
     @Test
     void aMailActivationOpensNoSocketAndEndsWithItsDeactivation() throws Exception {
         RecordingMailBean orders = new RecordingMailBean(mail -> { });
-        CmtpMailActivationSpec spec = mailSpec("orders");
+        MailSubscriptionActivationSpec spec = mailSpec("orders");
         adapter.endpointActivation(orders, spec);
         adapter.endpointDeactivation(orders, spec);
         try (CmtpClient client = connect()) {
@@ -147,8 +147,8 @@ class CmtpResourceAdapterTest {
         assertTrue(e.getMessage().contains("accounts"), e.getMessage());
     }
 
-    private static CmtpMailActivationSpec mailSpec(String accounts) {
-        CmtpMailActivationSpec spec = new CmtpMailActivationSpec();
+    private static MailSubscriptionActivationSpec mailSpec(String accounts) {
+        MailSubscriptionActivationSpec spec = new MailSubscriptionActivationSpec();
         spec.setAccounts(accounts);
         return spec;
     }

@@ -18,8 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.server.federation.KeyDirectory;
-import org.cmtp.server.federation.KnownServer;
-import org.cmtp.server.federation.KnownServers;
+import org.cmtp.server.federation.ServerKeyPin;
+import org.cmtp.server.federation.ServerKeyPins;
 
 /**
  * The pinned server keys of other domains; forgetting one accepts that domain's next key.
@@ -33,7 +33,7 @@ import org.cmtp.server.federation.KnownServers;
 public class KnownServersResource {
 
     @EJB
-    private KnownServers pins;
+    private ServerKeyPins pins;
     @Inject
     private KeyDirectory keys;
 
@@ -75,7 +75,7 @@ public class KnownServersResource {
         return Response.noContent().build();
     }
 
-    private static KnownServerView view(KnownServer known) {
+    private static KnownServerView view(ServerKeyPin known) {
         KnownServerView view = new KnownServerView();
         view.domain = known.getDomain();
         view.publicKey = HexFormat.of().formatHex(known.getPublicKey());

@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 import org.cmtp.ra.ListenerAddress;
-import org.cmtp.ra.api.CmtpListeners;
+import org.cmtp.ra.api.CmtpPorts;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -31,7 +31,7 @@ public class ListenerCheck implements HealthCheck {
         String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-            String acceptProblem = CmtpListeners.acceptProblem().orElse(null);
+            String acceptProblem = CmtpPorts.acceptProblem().orElse(null);
             if (acceptProblem != null) {
                 return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
                         .withData("error", acceptProblem).build();

@@ -60,7 +60,7 @@ final class CmtpSession implements Work {
     static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
-    private final CmtpActivationSpec spec;
+    private final CmtpPortActivationSpec spec;
     private final EndpointInvoker endpoint;
     private final MessageMemory messageMemory;
     private final Consumer<DeliveredMail> localDeliveries;
@@ -87,7 +87,7 @@ final class CmtpSession implements Work {
     /** What a socket read timeout means. */
     private enum Deadline { IDLE, MAIL_STALL, MESSAGE }
 
-    CmtpSession(Socket socket, CmtpActivationSpec spec, EndpointInvoker endpoint, MessageMemory messageMemory,
+    CmtpSession(Socket socket, CmtpPortActivationSpec spec, EndpointInvoker endpoint, MessageMemory messageMemory,
                 ConstantReplies constantReplies, Consumer<DeliveredMail> localDeliveries, Consumer<CmtpSession> onEnd) {
         this.socket = socket;
         this.spec = spec;

@@ -18,7 +18,7 @@ import org.cmtp.ra.api.DeliveredMail;
 
 /**
  * The applications listening for the mail of local accounts: one {@link Subscription} per
- * activation of a {@link CmtpMailListener} bean ({@link CmtpMailActivationSpec}).
+ * activation of a {@link CmtpMailListener} bean ({@link MailSubscriptionActivationSpec}).
  *
  * <p>{@link #deliver} is called by a CMTP session once the server endpoint has committed a
  * message to a local mailbox. It only queues the message with each subscription whose

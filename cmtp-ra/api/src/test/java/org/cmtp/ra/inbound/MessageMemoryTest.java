@@ -41,7 +41,7 @@ class MessageMemoryTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger mailsHandled = new AtomicInteger();
     private final CountDownLatch storageMayFinish = new CountDownLatch(1);
-    private CmtpListener listener;
+    private CmtpPort listener;
 
     @AfterEach
     void stop() {
@@ -140,14 +140,14 @@ class MessageMemoryTest {
 
     /** A listener with a 1 MiB budget, room for one 600 KiB message at a time; its port. */
     private int listen(int messageTimeoutSeconds) throws Exception {
-        CmtpActivationSpec spec = new CmtpActivationSpec();
+        CmtpPortActivationSpec spec = new CmtpPortActivationSpec();
         spec.setBindAddress("127.0.0.1");
         spec.setPort(0);
         spec.setMaxMessageSize(700 * 1024);
         spec.setMailMemoryMiB(1);
         spec.setMessageTimeoutSeconds(messageTimeoutSeconds);
         spec.validate();
-        listener = new CmtpListener(spec, endpointFactory(), new ExecutorWorkManager(threads), delivered -> { });
+        listener = new CmtpPort(spec, endpointFactory(), new ExecutorWorkManager(threads), delivered -> { });
         listener.open();
         return Integer.parseInt(listener.describe().replaceFirst(".*:", ""));
     }

@@ -16,7 +16,7 @@ import org.cmtp.server.persistence.InstantConverter;
  */
 @Entity
 @Table(name = "CMTP_KNOWN_SERVER")
-public class KnownServer {
+public class ServerKeyPin {
 
     @Id
     @Column(name = "DOMAIN", length = 255)
@@ -41,10 +41,10 @@ public class KnownServer {
     @Column(name = "KEYBIND", nullable = false)
     private boolean keyBind;
 
-    protected KnownServer() {
+    protected ServerKeyPin() {
     }
 
-    KnownServer(String domain, byte[] publicKey, Instant now) {
+    ServerKeyPin(String domain, byte[] publicKey, Instant now) {
         this.domain = domain;
         this.publicKey = publicKey.clone();
         this.firstSeen = InstantConverter.stored(now);

@@ -10,37 +10,37 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
- * Reads the adapter's open listeners ({@link CmtpListenerMXBean}) from the platform MBean
+ * Reads the adapter's open listeners ({@link CmtpPortMXBean}) from the platform MBean
  * server: a channel that works whichever class loader the adapter and the reader have, on
  * Payara Micro as in an EAR on Payara Server or WildFly.
  */
-public final class CmtpListeners {
+public final class CmtpPorts {
 
     private static final ObjectName ALL;
 
     static {
         try {
-            ALL = new ObjectName(CmtpListenerMXBean.TYPE + ",*");
+            ALL = new ObjectName(CmtpPortMXBean.TYPE + ",*");
         } catch (MalformedObjectNameException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private CmtpListeners() {
+    private CmtpPorts() {
     }
 
     /** Every listener open in this JVM. */
-    public static List<CmtpListenerMXBean> open() {
+    public static List<CmtpPortMXBean> open() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         return server.queryNames(ALL, null).stream()
-                .map(name -> JMX.newMXBeanProxy(server, name, CmtpListenerMXBean.class))
+                .map(name -> JMX.newMXBeanProxy(server, name, CmtpPortMXBean.class))
                 .toList();
     }
 
     /** The CMTP connections open now on every listener of this JVM. */
     public static int openConnections() {
         int open = 0;
-        for (CmtpListenerMXBean listener : open()) {
+        for (CmtpPortMXBean listener : open()) {
             try {
                 open += listener.getOpenConnections();
             } catch (RuntimeException closedMeanwhile) {
@@ -52,7 +52,7 @@ public final class CmtpListeners {
 
     /** Why a listener cannot accept connections right now, naming it, or empty while every one can. */
     public static Optional<String> acceptProblem() {
-        for (CmtpListenerMXBean listener : open()) {
+        for (CmtpPortMXBean listener : open()) {
             try {
                 String problem = listener.getAcceptProblem();
                 if (!problem.isEmpty()) {

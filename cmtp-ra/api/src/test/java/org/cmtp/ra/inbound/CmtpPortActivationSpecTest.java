@@ -10,7 +10,7 @@ import jakarta.resource.spi.InvalidPropertyException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class CmtpActivationSpecTest {
+class CmtpPortActivationSpecTest {
 
     @AfterEach
     void clear() {
@@ -19,7 +19,7 @@ class CmtpActivationSpecTest {
 
     @Test
     void defaultsAreThoseOfTheProtocolAndTheReadme() {
-        CmtpActivationSpec spec = new CmtpActivationSpec();
+        CmtpPortActivationSpec spec = new CmtpPortActivationSpec();
         assertEquals(9001, spec.effectivePort());
         assertEquals(25 * 1024 * 1024, spec.effectiveMaxMessageSize());
         assertEquals(300, spec.effectiveIdleTimeoutSeconds());
@@ -34,7 +34,7 @@ class CmtpActivationSpecTest {
     @Test
     void serverConfigurationFillsWhatTheActivationLeavesOpen() {
         System.setProperty("cmtp.port", "19999");
-        CmtpActivationSpec spec = new CmtpActivationSpec();
+        CmtpPortActivationSpec spec = new CmtpPortActivationSpec();
         assertEquals(19999, spec.effectivePort());
         spec.setPort(20000);
         assertEquals(20000, spec.effectivePort(), "an activation property wins");
@@ -42,27 +42,27 @@ class CmtpActivationSpecTest {
 
     @Test
     void badValuesAreRejectedNamingTheProperty() {
-        CmtpActivationSpec spec = new CmtpActivationSpec();
+        CmtpPortActivationSpec spec = new CmtpPortActivationSpec();
         spec.setPort(70000);
         InvalidPropertyException e = assertThrows(InvalidPropertyException.class, spec::validate);
         assertTrue(e.getMessage().contains("port") && e.getMessage().contains("70000"), e.getMessage());
 
-        CmtpActivationSpec zeroConnections = new CmtpActivationSpec();
+        CmtpPortActivationSpec zeroConnections = new CmtpPortActivationSpec();
         zeroConnections.setMaxConnections(0);
         assertTrue(assertThrows(InvalidPropertyException.class, zeroConnections::validate).getMessage()
                 .contains("maxConnections"));
 
-        CmtpActivationSpec nowhere = new CmtpActivationSpec();
+        CmtpPortActivationSpec nowhere = new CmtpPortActivationSpec();
         nowhere.setBindAddress("no-such-host.invalid");
         assertTrue(assertThrows(InvalidPropertyException.class, nowhere::validate).getMessage()
                 .contains("bindAddress"));
 
-        CmtpActivationSpec tooLittleMemory = new CmtpActivationSpec();
+        CmtpPortActivationSpec tooLittleMemory = new CmtpPortActivationSpec();
         tooLittleMemory.setMailMemoryMiB(16);
         assertTrue(assertThrows(InvalidPropertyException.class, tooLittleMemory::validate).getMessage()
                 .contains("mailMemoryMiB"), "the memory for messages must hold one of the largest size (25 MiB)");
 
-        CmtpActivationSpec nulBanner = new CmtpActivationSpec();
+        CmtpPortActivationSpec nulBanner = new CmtpPortActivationSpec();
         nulBanner.setBanner("hello\0world");
         assertTrue(assertThrows(InvalidPropertyException.class, nulBanner::validate).getMessage().contains("banner"));
     }

@@ -23,9 +23,9 @@ import org.cmtp.server.schema.InsertIfAbsent;
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
-public class KnownServers {
+public class ServerKeyPins {
 
-    private static final Logger LOG = Logger.getLogger(KnownServers.class.getName());
+    private static final Logger LOG = Logger.getLogger(ServerKeyPins.class.getName());
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
@@ -38,15 +38,15 @@ public class KnownServers {
      */
     public void check(String domain, byte[] key) throws ServerKeyChangedException {
         String name = DomainNames.canonical(domain);
-        KnownServer known = em.find(KnownServer.class, name);
+        ServerKeyPin known = em.find(ServerKeyPin.class, name);
         Instant now = Instant.now();
         if (known == null) {
-            if (rows.insert(new KnownServer(name, key, now))) {
+            if (rows.insert(new ServerKeyPin(name, key, now))) {
                 LOG.info(() -> "CMTP pinned the server key of " + name + " on first contact");
                 return;
             }
             // Another instance met the same domain at the same moment and pinned first: its pin counts.
-            known = em.find(KnownServer.class, name);
+            known = em.find(ServerKeyPin.class, name);
             if (known == null) {
                 throw new IllegalStateException("CMTP could neither pin nor read the server key of " + name);
             }
@@ -66,13 +66,13 @@ public class KnownServers {
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public boolean requiresKeyBind(String domain) {
-        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
+        ServerKeyPin known = em.find(ServerKeyPin.class, DomainNames.canonical(domain));
         return known != null && known.isKeyBind();
     }
 
     /** Remembers that the pinned server of {@code domain} speaks KEYBIND; from now on it must. */
     public void keyBindSeen(String domain) {
-        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
+        ServerKeyPin known = em.find(ServerKeyPin.class, DomainNames.canonical(domain));
         if (known != null && !known.isKeyBind()) {
             known.keyBindSeen();
             LOG.info(() -> "CMTP the server of " + known.getDomain() + " speaks KEYBIND: its key replies must be"
@@ -81,25 +81,25 @@ public class KnownServers {
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<KnownServer> list() {
+    public List<ServerKeyPin> list() {
         return list(0, Integer.MAX_VALUE);
     }
 
     /** One page of the pins, by domain. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<KnownServer> list(int offset, int limit) {
-        return em.createQuery("SELECT k FROM KnownServer k ORDER BY k.domain", KnownServer.class)
+    public List<ServerKeyPin> list(int offset, int limit) {
+        return em.createQuery("SELECT k FROM ServerKeyPin k ORDER BY k.domain", ServerKeyPin.class)
                 .setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long count() {
-        return em.createQuery("SELECT COUNT(k) FROM KnownServer k", Long.class).getSingleResult();
+        return em.createQuery("SELECT COUNT(k) FROM ServerKeyPin k", Long.class).getSingleResult();
     }
 
     /** Forgets the pin of {@code domain}; the next contact pins whatever key it offers. */
     public boolean forget(String domain) {
-        KnownServer known = em.find(KnownServer.class, DomainNames.canonical(domain));
+        ServerKeyPin known = em.find(ServerKeyPin.class, DomainNames.canonical(domain));
         if (known == null) {
             return false;
         }

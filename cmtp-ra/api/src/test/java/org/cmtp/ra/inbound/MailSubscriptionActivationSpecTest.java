@@ -14,17 +14,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CmtpMailActivationSpecTest {
+class MailSubscriptionActivationSpecTest {
 
-    private static CmtpMailActivationSpec spec(String accounts) {
-        CmtpMailActivationSpec spec = new CmtpMailActivationSpec();
+    private static MailSubscriptionActivationSpec spec(String accounts) {
+        MailSubscriptionActivationSpec spec = new MailSubscriptionActivationSpec();
         spec.setAccounts(accounts);
         return spec;
     }
 
     @Test
     void acceptsCommaSeparatedNamesIgnoringBlanksAroundThem() throws Exception {
-        CmtpMailActivationSpec spec = spec(" orders, billing ,orders,Zoë");
+        MailSubscriptionActivationSpec spec = spec(" orders, billing ,orders,Zoë");
         assertDoesNotThrow(spec::validate);
         assertEquals(List.of("orders", "billing", "Zoë"), List.copyOf(spec.accountNames()), "in order, once each");
         assertEquals(List.of("orders"), List.copyOf(spec("orders").accountNames()));

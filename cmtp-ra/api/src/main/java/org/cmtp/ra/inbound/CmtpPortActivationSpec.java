@@ -14,15 +14,16 @@ import org.cmtp.ra.ListenerAddress;
 import org.cmtp.protocol.DefaultPort;
 
 /**
- * Where and how one CMTP listener accepts connections: one activation of an endpoint
- * (the server's MDB) is one listening socket.
+ * Where and how the CMTP port accepts connections: one activation of the domain's endpoint
+ * (the server's MDB, {@link org.cmtp.ra.api.CmtpRequestListener}) opens one {@link CmtpPort}.
+ * The other activation spec, {@link MailSubscriptionActivationSpec}, opens no socket.
  *
  * <p>Every property left unset by the activation config falls back to the server
  * configuration ({@code cmtp.*} system property or {@code CMTP_*} environment
  * variable, see README "Configuration"), then to the default named here. This keeps
  * the MDB annotation free of host names and ports, portably across Payara and WildFly.
  */
-public class CmtpActivationSpec implements ActivationSpec {
+public class CmtpPortActivationSpec implements ActivationSpec {
 
     public static final int DEFAULT_PORT = DefaultPort.CMTP;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;

@@ -24,7 +24,7 @@ import org.cmtp.protocol.InvalidAddressException;
  * account name (PROTOCOL.md §7). Names are matched exactly, as the server stores them.
  * An account that does not exist (yet) is allowed: it simply receives nothing.
  */
-public class CmtpMailActivationSpec implements ActivationSpec {
+public class MailSubscriptionActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;
     private String accounts;

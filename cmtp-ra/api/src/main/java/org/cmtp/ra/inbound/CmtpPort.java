@@ -24,11 +24,14 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 import javax.net.ServerSocketFactory;
 
-import org.cmtp.ra.api.CmtpListenerMXBean;
+import org.cmtp.ra.api.CmtpPortMXBean;
 import org.cmtp.ra.api.DeliveredMail;
 
 /**
- * One listening CMTP socket (one endpoint activation). An accept loop runs as a
+ * The CMTP port of this server: one listening socket, opened for one activation of the
+ * domain's endpoint (the MDB implementing {@link org.cmtp.ra.api.CmtpRequestListener}, see
+ * {@link CmtpPortActivationSpec}). Not to be confused with the JCA message listener
+ * interfaces, which are what the port calls. An accept loop runs as a
  * {@link Work} on the container's {@link WorkManager}; each accepted connection is a
  * {@link CmtpSession}, another Work. Connections past the limit get a text reply saying
  * the server is busy and are closed, so a flood never ties up more than the limit; so are
@@ -41,20 +44,20 @@ import org.cmtp.ra.api.DeliveredMail;
  * (such as running out of file descriptors): it waits a little longer after each and goes
  * on, and reports the failure meanwhile.
  *
- * <p>While open, the listener publishes its state (open connections, why it cannot accept)
- * as a {@link CmtpListenerMXBean} in the platform MBean server, where the server's metrics
- * and readiness check read it ({@link org.cmtp.ra.api.CmtpListeners}).
+ * <p>While open, the port publishes its state (open connections, why it cannot accept)
+ * as a {@link CmtpPortMXBean} in the platform MBean server, where the server's metrics
+ * and readiness check read it ({@link org.cmtp.ra.api.CmtpPorts}).
  */
-public final class CmtpListener {
+public final class CmtpPort {
 
-    private static final Logger LOG = Logger.getLogger(CmtpListener.class.getName());
+    private static final Logger LOG = Logger.getLogger(CmtpPort.class.getName());
     static final byte[] BUSY_REPLY = "Server busy, try again later\n\0".getBytes(StandardCharsets.US_ASCII);
     static final byte[] TOO_MANY_REPLY = "Too many connections from your address, try again later\n\0"
             .getBytes(StandardCharsets.US_ASCII);
     /** Longest wait between two attempts to accept while accepting fails. */
     private static final long MAX_ACCEPT_BACKOFF_MILLIS = 2000;
 
-    private final CmtpActivationSpec spec;
+    private final CmtpPortActivationSpec spec;
     private final MessageEndpointFactory endpointFactory;
     private final WorkManager workManager;
     private final Semaphore connectionSlots;
@@ -77,13 +80,13 @@ public final class CmtpListener {
      * @param localDeliveries told of every message the endpoint stored for a local account
      *                        (from the session's thread: it must return at once)
      */
-    public CmtpListener(CmtpActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager,
+    public CmtpPort(CmtpPortActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager,
                         Consumer<DeliveredMail> localDeliveries) {
         this(spec, endpointFactory, workManager, localDeliveries, ServerSocketFactory.getDefault());
     }
 
     /** With the listening socket made by {@code serverSockets} (tests: one that fails to accept). */
-    CmtpListener(CmtpActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager,
+    CmtpPort(CmtpPortActivationSpec spec, MessageEndpointFactory endpointFactory, WorkManager workManager,
                  Consumer<DeliveredMail> localDeliveries, ServerSocketFactory serverSockets) {
         this.serverSockets = serverSockets;
         this.connectionsPerClient = new ConnectionsPerClient(spec.effectiveMaxConnectionsPerClient());
@@ -143,7 +146,7 @@ public final class CmtpListener {
 
     private void publish() {
         try {
-            ObjectName name = new ObjectName(CmtpListenerMXBean.TYPE + ",address=" + ObjectName.quote(describe()));
+            ObjectName name = new ObjectName(CmtpPortMXBean.TYPE + ",address=" + ObjectName.quote(describe()));
             ManagementFactory.getPlatformMBeanServer().registerMBean(new State(), name);
             publishedAs = name;
         } catch (JMException e) {
@@ -165,7 +168,7 @@ public final class CmtpListener {
     }
 
     /** What {@link #publish} registers: a view of this listener, nothing more. */
-    private final class State implements CmtpListenerMXBean {
+    private final class State implements CmtpPortMXBean {
 
         @Override
         public String getAddress() {

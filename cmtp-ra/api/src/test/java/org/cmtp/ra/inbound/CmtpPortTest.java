@@ -49,19 +49,19 @@ import org.cmtp.ra.api.CmtpRequestListener;
 import org.cmtp.ra.api.MailOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.cmtp.ra.api.CmtpListeners;
+import org.cmtp.ra.api.CmtpPorts;
 
 /**
  * The listener against clients that try to hold its connections, its memory or its
  * signing key busy, on real sockets: each attack is cut off and a good client is served.
  */
-class CmtpListenerTest {
+class CmtpPortTest {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     /** Calls of the endpoint, by method name. */
     private final Map<String, AtomicInteger> endpointCalls = new ConcurrentHashMap<>();
     private final List<Socket> sockets = new ArrayList<>();
-    private CmtpListener listener;
+    private CmtpPort listener;
 
     @AfterEach
     void stop() throws IOException {
@@ -239,14 +239,14 @@ class CmtpListenerTest {
             }
         };
         int port = listen(spec -> { }, failing);
-        awaitTrue(() -> CmtpListeners.acceptProblem().isPresent(), "the failure is reported");
-        assertTrue(CmtpListeners.acceptProblem().get().contains("Too many open files"),
-                CmtpListeners.acceptProblem().get());
+        awaitTrue(() -> CmtpPorts.acceptProblem().isPresent(), "the failure is reported");
+        assertTrue(CmtpPorts.acceptProblem().get().contains("Too many open files"),
+                CmtpPorts.acceptProblem().get());
         Socket waiting = connectFrom("127.0.0.1", port); // completed by the kernel, into the backlog
         Thread.sleep(300);
         outOfFiles.set(false);
         assertTrue(banner(waiting).startsWith("Welcome"), "served once accepting works again");
-        awaitTrue(() -> CmtpListeners.acceptProblem().isEmpty(), "the failure is over");
+        awaitTrue(() -> CmtpPorts.acceptProblem().isEmpty(), "the failure is over");
     }
 
     @Test
@@ -286,17 +286,17 @@ class CmtpListenerTest {
         return mail.toByteArray();
     }
 
-    private int listen(Consumer<CmtpActivationSpec> settings) throws Exception {
+    private int listen(Consumer<CmtpPortActivationSpec> settings) throws Exception {
         return listen(settings, ServerSocketFactory.getDefault());
     }
 
-    private int listen(Consumer<CmtpActivationSpec> settings, ServerSocketFactory serverSockets) throws Exception {
-        CmtpActivationSpec spec = new CmtpActivationSpec();
+    private int listen(Consumer<CmtpPortActivationSpec> settings, ServerSocketFactory serverSockets) throws Exception {
+        CmtpPortActivationSpec spec = new CmtpPortActivationSpec();
         spec.setBindAddress("127.0.0.1");
         spec.setPort(0);
         settings.accept(spec);
         spec.validate();
-        listener = new CmtpListener(spec, endpointFactory(), new ExecutorWorkManager(threads), delivered -> { },
+        listener = new CmtpPort(spec, endpointFactory(), new ExecutorWorkManager(threads), delivered -> { },
                 serverSockets);
         listener.open();
         return Integer.parseInt(listener.describe().replaceFirst(".*:", ""));
