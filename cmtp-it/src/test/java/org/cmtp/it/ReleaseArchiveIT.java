@@ -48,7 +48,7 @@ class ReleaseArchiveIT {
         Path release = unpack(root.resolve("opt"));
         for (String file : List.of("cmtp-server", "cmtp", "INSTALL", "systemd/cmtp-server.service", "lib/payara-micro.jar",
                 "lib/cmtp-ra.rar", "lib/ROOT.war", "lib/postgresql.jar", "lib/cmtp-cli.jar", "lib/write-post-boot",
-                "lib/pem-keystore.jar")) {
+                "lib/launcher-tools.jar")) {
             assertTrue(Files.isRegularFile(release.resolve(file)), "the release holds " + file);
         }
         assertTrue(Files.isExecutable(release.resolve("cmtp-server")) && Files.isExecutable(release.resolve("cmtp")),

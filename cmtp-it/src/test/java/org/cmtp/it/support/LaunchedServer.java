@@ -84,6 +84,11 @@ public final class LaunchedServer implements AutoCloseable {
         return this;
     }
 
+    /** The server's environment variables as set here (a null value: left unset), e.g. for {@code cmtp-server backup}. */
+    public Map<String, String> environment() {
+        return new HashMap<>(environment);
+    }
+
     public Path dataDir() {
         return Path.of(environment.get("CMTP_DATA_DIR"));
     }
