@@ -88,7 +88,7 @@ public class MailBackup {
                 if (h2) {
                     try (Statement statement = connection.createStatement()) {
                         // the path is the server's own (its database's or body directory), never a client's
-                        statement.execute("BACKUP TO '" + path.resolve("cmtp.zip").toString().replace("'", "''") + "'");
+                        statement.execute("BACKUP TO '" + path.resolve("h2-database.zip").toString().replace("'", "''") + "'");
                     }
                 }
                 linkBodies(path);
