@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
  * into a fresh data directory for a second instance (ADR 0034). Every message whose
  * receipt arrived before the backup command was started is in the restored instance,
  * byte for byte as the first instance stores it; every message the restored instance
- * has downloads whole (no row without its body file), also of messages deleted while the
- * backup ran (their files are what the backup must not lose). Bodies are of both kinds:
+ * has downloads whole (no row without its body file), also of messages deleted all
+ * through the backup (their files are what the backup must not lose; BodyFilesTest checks
+ * the hold on deletions itself). Bodies are of both kinds:
  * small ones in the database, large ones in body files.
  */
 class BackupRestoreIT {
@@ -109,13 +110,28 @@ class BackupRestoreIT {
             Await.until(() -> receipted.get() >= 30, Duration.ofSeconds(180), "30 receipts before the backup");
 
             long backupStarted = System.nanoTime();
+            // deletions all through the backup: bob's messages, then new ones as they come
+            AtomicBoolean backingUp = new AtomicBoolean(true);
             Future<?> deletions = clients.submit(() -> {
                 for (long id : bobs) {
                     assertEquals(204, admin.delete("/api/accounts/bob/messages/" + id).status());
                 }
+                Random own = new Random(99);
+                while (backingUp.get()) {
+                    send(source, serverKey, "bob", randomBody(own, 150 * 1024), own);
+                    for (JsonValue m : admin.get("/api/accounts/bob/messages?max=1000").json().asJsonArray()) {
+                        assertEquals(204, admin.delete("/api/accounts/bob/messages/"
+                                + m.asJsonObject().getJsonNumber("id").longValue()).status());
+                    }
+                }
                 return null;
             });
-            Run made = launcher(source.environment(), "backup", backup.toString());
+            Run made;
+            try {
+                made = launcher(source.environment(), "backup", backup.toString());
+            } finally {
+                backingUp.set(false);
+            }
             int sentBefore = (int) sent.values().stream().filter(s -> s.receiptedAt() < backupStarted).count();
             deletions.get(120, TimeUnit.SECONDS);
             int atEnd = receipted.get();
