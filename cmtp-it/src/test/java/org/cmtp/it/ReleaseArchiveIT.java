@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code CMTP_*} settings as from a checkout, takes a message sent with the release's own
  * {@code cmtp} client, and that client opens it. Its systemd unit passes
  * {@code systemd-analyze verify} without a single warning, with the unit installed where
- * INSTALL puts it, and carries the hardening options.
+ * INSTALL puts it, and carries the hardening options. {@code cmtp-server backup} works from it.
  */
 class ReleaseArchiveIT {
 
@@ -96,6 +96,19 @@ class ReleaseArchiveIT {
             assertTrue(open.out().contains("From: " + OUTSIDER + "\n"), open.out());
             assertTrue(open.out().contains("Subject: From the release\n"), open.out());
             assertTrue(open.out().endsWith("\nUnpacked, started, delivered.\n"), open.out());
+
+            // backup from the release too: its BackupCall runs compiled, on a JRE's means
+            Map<String, String> settings = new java.util.HashMap<>();
+            server.environment().forEach((k, v) -> {
+                if (v != null) {
+                    settings.put(k, v);
+                }
+            });
+            settings.put("PATH", bin.toString());
+            Run backup = run(List.of(release.resolve("cmtp-server").toString(), "backup", root.resolve("backup").toString()),
+                    work, settings);
+            assertEquals(0, backup.exit(), "backup from the release: " + backup);
+            assertTrue(Files.isRegularFile(root.resolve("backup/BACKUP")), backup.toString());
         }
     }
 
