@@ -62,6 +62,10 @@ public class BodyFiles {
     @Resource
     private TransactionSynchronizationRegistry transactions;
 
+    /** Backups running ({@link MailBackup}): while any is, deletions wait in {@link #held}. */
+    private int holds;
+    private final List<String> held = new java.util.ArrayList<>();
+
     public BodyFiles() {
     }
 
@@ -176,14 +180,45 @@ public class BodyFiles {
         }
     }
 
-    /** Deletes file {@code name} now; a failure is logged ({@link BodyFileSweeper} tries again). */
+    /**
+     * Deletes file {@code name} now, or, while a backup holds deletions, once it ends (so
+     * that a backup's database copy never names a file the backup lacks); a failure is
+     * logged ({@link BodyFileSweeper} tries again).
+     */
     public void delete(String name) {
         Path file = resolve(name);
+        synchronized (held) {
+            if (holds > 0) {
+                held.add(name);
+                return;
+            }
+        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "CMTP could not delete the body file " + file + "; the sweeper tries again (next start or daily)", e);
         }
+    }
+
+    /** From now on {@link #delete} only notes the names, until {@link #release()}. */
+    void hold() {
+        synchronized (held) {
+            holds++;
+        }
+    }
+
+    /** Ends a {@link #hold()}; when none is left, deletes what was held back. */
+    void release() {
+        List<String> due;
+        synchronized (held) {
+            holds = Math.max(0, holds - 1);
+            if (holds > 0) {
+                return;
+            }
+            due = List.copyOf(held);
+            held.clear();
+        }
+        due.forEach(this::delete);
     }
 
     /**

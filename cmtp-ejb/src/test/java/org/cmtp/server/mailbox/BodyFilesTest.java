@@ -40,6 +40,28 @@ class BodyFilesTest {
         }
     }
 
+    /** What a backup relies on (ADR 0034): while held, no file goes; released, every held one does. */
+    @Test
+    void deletionsWaitWhileABackupHoldsThem() throws Exception {
+        BodyFiles files = new BodyFiles(dir.resolve("bodies"));
+        byte[] body = new byte[BodyFiles.MIN_BYTES];
+        String first = files.write(body);
+        String second = files.write(body);
+        files.hold();
+        files.hold();
+        files.delete(first);
+        files.delete(second);
+        assertArrayEquals(body, files.read(first), "held: the file is still there");
+        files.release();
+        assertTrue(Files.exists(dir.resolve("bodies").resolve(second)), "one of two holds left: still there");
+        files.release();
+        assertFalse(Files.exists(dir.resolve("bodies").resolve(first)), "released: deleted");
+        assertFalse(Files.exists(dir.resolve("bodies").resolve(second)), "released: deleted");
+        String third = files.write(body);
+        files.delete(third);
+        assertFalse(Files.exists(dir.resolve("bodies").resolve(third)), "no hold: deleted at once");
+    }
+
     @Test
     void directWritesLeaveExactlyTheBodyWhateverItsLength() throws Exception {
         DirectWrites direct = DirectWrites.probe(dir);

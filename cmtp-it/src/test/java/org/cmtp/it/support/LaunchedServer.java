@@ -24,6 +24,8 @@ public final class LaunchedServer implements AutoCloseable {
 
     private final Map<String, String> environment;
     private final Path log;
+    private Path launcher = repository().resolve("cmtp-server");
+    private Path workingDirectory = repository();
     private Process process;
     private long logOffset;
 
@@ -64,6 +66,27 @@ public final class LaunchedServer implements AutoCloseable {
     public LaunchedServer with(String variable, String value) {
         environment.put(variable, value);
         return this;
+    }
+
+    /** Leaves an environment variable of the server unset (also one the test's JVM has), before {@link #start()}. */
+    public LaunchedServer without(String variable) {
+        environment.put(variable, null);
+        return this;
+    }
+
+    /**
+     * Runs {@code cmtp-server} of an unpacked release archive instead of the checkout's, in
+     * {@code workingDirectory}, as an operator who unpacked it there would.
+     */
+    public LaunchedServer launcher(Path script, Path workingDirectory) {
+        this.launcher = script;
+        this.workingDirectory = workingDirectory;
+        return this;
+    }
+
+    /** The server's environment variables as set here (a null value: left unset), e.g. for {@code cmtp-server backup}. */
+    public Map<String, String> environment() {
+        return new HashMap<>(environment);
     }
 
     public Path dataDir() {
@@ -113,12 +136,18 @@ public final class LaunchedServer implements AutoCloseable {
         usePostgresDatabase();
         Files.createDirectories(log.getParent());
         logOffset = Files.exists(log) ? Files.size(log) : 0;
-        ProcessBuilder builder = new ProcessBuilder(repository().resolve("cmtp-server").toString())
-                .directory(repository().toFile())
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString())
+                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().remove("CMTP_ADMIN_PASSWORD");
-        builder.environment().putAll(environment);
+        environment.forEach((variable, value) -> {
+            if (value == null) {
+                builder.environment().remove(variable);
+            } else {
+                builder.environment().put(variable, value);
+            }
+        });
         process = builder.start();
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {
