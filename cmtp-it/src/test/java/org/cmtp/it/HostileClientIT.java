@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.Await;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
@@ -115,18 +116,21 @@ class HostileClientIT {
     void aClientThatVanishesMidMessageLeavesNothingStored() throws Exception {
         String name = "v" + UUID.randomUUID().toString().substring(0, 8);
         admin.createAccount(name, "vanishing password");
+        long openBefore = openConnections();
         byte[] command = MailBytes.to(name, TestServer.domain()).body(new byte[5000]).command();
         for (int cut : new int[] {5, 20, 40, 1000, command.length - 64, command.length - 1}) {
             try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
                 cmtp.send(java.util.Arrays.copyOf(command, cut));
             }
         }
-        Thread.sleep(500);
+        // every vanished session is over (what it would store is stored by then), then nothing is there
+        awaitSessionsClosed(openBefore);
         assertEquals(0, admin.get("/api/accounts/" + name + "/messages").json().asJsonArray().size());
     }
 
     @Test
     void connectionsPastTheLimitAreToldTheServerIsBusy() throws Exception {
+        long openBefore = openConnections();
         List<RawCmtpConnection> held = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
@@ -141,7 +145,24 @@ class HostileClientIT {
                 connection.close();
             }
         }
-        Thread.sleep(300); // the server notices the closes
+        awaitSessionsClosed(openBefore); // the server noticed the closes: the next test is not told it is busy
+    }
+
+    /** CMTP connections the server has open now (admin API stats). */
+    private long openConnections() throws java.io.IOException {
+        return admin.get("/api/stats").json().asJsonObject().getJsonNumber("openConnections").longValue();
+    }
+
+    /** Waits until the server has no more connections open than {@code before}: this test's are all over. */
+    private void awaitSessionsClosed(long before) throws InterruptedException {
+        Await.until(() -> {
+            try {
+                return openConnections() <= before;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, java.time.Duration.ofSeconds(30), "the server closed this test's sessions (open connections back to "
+                + before + ")");
     }
 
     @Test

@@ -55,6 +55,8 @@ class HostileLoadIT {
     private static final int MAX_CONNECTIONS = 40;
     private static final int MAX_MESSAGE = 25 * 1024 * 1024;
     private static final long HEAP_LIMIT = 512L * 1024 * 1024;
+    /** Caches that grow with use (H2's page cache, JIT'd lambdas' metadata on heap, metrics' recent events). */
+    private static final long RETAINED_SLACK = 32L << 20;
     /**
      * Room for one message of 20 MiB in progress at a time (cmtp.mail-memory; the least it
      * may be with the default largest message of 25 MiB). H2 needs about five times a large
@@ -66,6 +68,8 @@ class HostileLoadIT {
     private static LaunchedServer server;
     private static AdminClient admin;
     private static HeapWatch heap;
+    /** Used heap after a full collection once the server was up, before any attack. */
+    private static long baselineHeap;
     private static byte[] serverKey;
     private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
 
@@ -84,6 +88,7 @@ class HostileLoadIT {
         admin = new AdminClient(server.http(), "admin", PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         heap = HeapWatch.start(server.http());
+        baselineHeap = HeapWatch.usedAfterGc(server.pid(), server.http());
     }
 
     @AfterAll
@@ -95,7 +100,17 @@ class HostileLoadIT {
                 System.out.printf("HostileLoadIT: server heap peak %d MiB of %d MiB over %d samples%n",
                         heap.peakUsedBytes() >> 20, HEAP_LIMIT >> 20, heap.samples());
                 assertTrue(heap.samples() > 10, "the heap was watched all along; last error: " + heap.lastError());
-                assertTrue(heap.peakUsedBytes() < HEAP_LIMIT, "heap peak " + heap.peakUsedBytes());
+                // The peak under -Xmx is what the JVM guarantees anyway (G1 collects late, ADR 0018): what the
+                // server keeps after the attacks is the real bound. Every hostile client is gone, so after a full
+                // collection the heap holds what it held before them, give or take what the mail memory allows in
+                // flight and caches that grew with the messages stored (H2's page cache is bounded too).
+                long after = HeapWatch.usedAfterGc(server.pid(), server.http());
+                long bound = baselineHeap + ((long) MAIL_MEMORY_MIB << 20) + RETAINED_SLACK;
+                System.out.printf("HostileLoadIT: used heap after a full GC %d MiB before the attacks, %d MiB after;"
+                        + " bound %d MiB%n", baselineHeap >> 20, after >> 20, bound >> 20);
+                assertTrue(after <= bound, "after the attacks the server still holds " + (after >> 20)
+                        + " MiB after a full GC; before them " + (baselineHeap >> 20) + " MiB (bound " + (bound >> 20)
+                        + " MiB): memory of hostile sessions is kept");
             }
             if (server != null) {
                 assertFalse(server.log().contains("OutOfMemoryError"), "no OutOfMemoryError in the server log");
@@ -358,6 +373,14 @@ class HostileLoadIT {
     @Test
     void addressesThatCouldEscapeTheDataDirectoryAreRefused() throws Exception {
         String[] accounts = {"../../etc/passwd", "..", "a/b", "a\\b", "tab\there", "bell\u0007", "nul"};
+        // The accounts a server that cleaned up or split such names would end up with exist, so a MAIL that
+        // reached one of them would be stored there (and answered SUCCESS): without them a refusal proves nothing.
+        List<String> lookalikes = List.of("passwd", "etc", "a", "b", "tabhere", "tab", "bell");
+        for (String account : lookalikes) {
+            if (admin.get("/api/accounts/" + account).status() == 404) {
+                admin.createAccount(account, "look-alike account password");
+            }
+        }
         for (String account : accounts) {
             MailBytes mail = MailBytes.to(account, DOMAIN).body(new byte[32]);
             try (RawCmtpConnection cmtp = server.connect()) {
@@ -376,6 +399,18 @@ class HostileLoadIT {
             cmtp.readText();
             Replies.expectStatus(cmtp.send(notUtf8), "FAILURE", new byte[0], serverKey);
         }
+        for (String account : lookalikes) {
+            assertEquals(0, admin.get("/api/accounts/" + account + "/messages").json().asJsonArray().size(),
+                    "nothing reached the existing account " + account);
+        }
+        // and the look-alikes do take mail: the refusals above were about the names, not the accounts
+        MailBytes control = MailBytes.to("passwd", DOMAIN).body(new byte[32]);
+        try (RawCmtpConnection cmtp = server.connect()) {
+            cmtp.readText();
+            Replies.expectStatus(cmtp.send(control.command()), "SUCCESS",
+                    org.cmtp.sodium.Libsodium.genericHash(64, control.message()), serverKey);
+        }
+        assertEquals(1, admin.get("/api/accounts/passwd/messages").json().asJsonArray().size());
         try (var files = Files.walk(server.dataDir())) {
             files.map(path -> path.getFileName().toString()).forEach(name -> {
                 assertFalse(name.contains("passwd") || name.chars().anyMatch(c -> c < 0x20),

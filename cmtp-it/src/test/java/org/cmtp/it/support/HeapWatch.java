@@ -52,6 +52,23 @@ public final class HeapWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * The used heap of the server JVM {@code pid} right after a full collection ({@code jcmd PID GC.run}, then
+     * its metrics): what the server really holds, without the garbage G1 lets pile up until its next cycle.
+     */
+    public static long usedAfterGc(long pid, URI http) throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        String output = new String(gc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (gc.waitFor() != 0) {
+            throw new IOException("jcmd " + pid + " GC.run failed: " + output);
+        }
+        Matcher used = USED_HEAP.matcher(AdminClient.anonymous(http).get("/metrics").body());
+        if (!used.find()) {
+            throw new IOException("no memory_usedHeap_bytes in /metrics");
+        }
+        return (long) Double.parseDouble(used.group(1));
+    }
+
     public long peakUsedBytes() {
         return peak;
     }

@@ -91,8 +91,13 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
         }
         String[] userAndPassword = decode(authorization.substring(6).trim());
         if (userAndPassword != null && recentlyVerified.test(userAndPassword[0], userAndPassword[1].toCharArray())) {
-            // the console's every request: known good, costs a digest, not PBKDF2, so not rationed
-            return login(context, userAndPassword);
+            // the console's every request: known good, costs a digest, not PBKDF2, so not rationed;
+            // a success still clears this client's count, as a checked password does
+            AuthenticationStatus status = login(context, userAndPassword);
+            if (status == AuthenticationStatus.SUCCESS) {
+                guard.cleared(client);
+            }
+            return status;
         }
         long wait = guard.admit(client, now);
         if (wait > 0) {

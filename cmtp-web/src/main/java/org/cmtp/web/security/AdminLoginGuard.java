@@ -131,6 +131,17 @@ public class AdminLoginGuard {
                 : new Failures(0, f.last, 0, f.checking - 1));
     }
 
+    /**
+     * {@code client} signed in without an admitted check (a password verified moments ago): its count is
+     * cleared like after {@link #succeeded}; attempts of it being checked right now stay reserved.
+     */
+    public void cleared(String client) {
+        if (allowedFailures <= 0) {
+            return;
+        }
+        failures.computeIfPresent(client, (key, f) -> f.checking == 0 ? null : new Failures(0, f.last, 0, f.checking));
+    }
+
     /** The admitted attempt of {@code client} ended without an answer (an error): nothing counted. */
     public void abandoned(String client) {
         if (allowedFailures <= 0) {

@@ -68,6 +68,22 @@ class AdminAuthenticationMechanismTest {
     }
 
     @Test
+    void aSuccessWithARecentlyVerifiedPasswordClearsTheCountToo() {
+        // the console's requests skip the PBKDF2 check for a password verified moments ago (from anywhere)
+        AdminAuthenticationMechanism cached = new AdminAuthenticationMechanism(store,
+                new AdminLoginGuard(ALLOWED, 60_000), (user, password) -> new String(password).equals(RIGHT));
+        for (int i = 0; i < ALLOWED - 1; i++) {
+            assertEquals(401, login(cached, "192.0.2.9", "guess " + i));
+        }
+        assertEquals(200, login(cached, "192.0.2.9", RIGHT));
+        for (int i = 0; i < ALLOWED - 1; i++) {
+            assertEquals(401, login(cached, "192.0.2.9", "after the success " + i), "the count started again");
+        }
+        assertEquals(401, login(cached, "192.0.2.9", "the last allowed"));
+        assertEquals(429, login(cached, "192.0.2.9", "one too many"));
+    }
+
+    @Test
     void anIpv6AttackerIsCountedPerSlash64() {
         for (int i = 0; i < ALLOWED; i++) {
             assertEquals(401, login("2001:db8:1:2::" + (i + 1), "guess " + i), "each from a new address of one /64");
@@ -114,6 +130,10 @@ class AdminAuthenticationMechanismTest {
 
     /** One request with Basic credentials from {@code address}: the HTTP status it got (200 = signed in). */
     private int login(String address, String password) {
+        return login(mechanism, address, password);
+    }
+
+    private int login(AdminAuthenticationMechanism mechanism, String address, String password) {
         int[] status = {200};
         HttpServletRequest request = proxy(HttpServletRequest.class, (method, args) -> switch (method) {
             case "getHeader" -> "Authorization".equals(args[0]) ? "Basic " + Base64.getEncoder()
