@@ -24,6 +24,7 @@ import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
+import org.cmtp.server.metrics.MessageLog;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
 import org.cmtp.server.persistence.CommitsToDisk;
@@ -85,6 +86,7 @@ public class MailIntake {
     private MailOutcome handle(Message message, ClientInfo client, boolean trusted) {
         byte[] receiptHash = message.hash512();
         if (!trusted && speaksForOurUsers(message, client)) {
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "source-domain-is-ours").log();
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
         }
         if (!configuration.isLocalDomain(message.destination().domain())) {
@@ -93,7 +95,8 @@ public class MailIntake {
         }
         Optional<Account> account = accounts.findReadOnly(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
-            LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
+            LOG.fine(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "no-such-account").log();
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -106,10 +109,13 @@ public class MailIntake {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
                     + "; answering FAILURE so that the sender keeps it", e);
+            event(MessageLog.Kind.FAILED, message, client, receiptHash).with("reason", "not-stored").log();
             return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
         }
         String domain = message.destination().domain().isEmpty() ? configuration.primaryDomain()
                 : DomainNames.canonical(message.destination().domain()); // "b.test." is b.test for applications too
+        MessageLog.of(MessageLog.Kind.STORED).id(id).hash(receiptHash).account(account.get().getName()).domain(domain)
+                .from(sender).size(stored.length).client(client.remoteHost()).log();
         return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
                 new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
     }
@@ -126,7 +132,7 @@ public class MailIntake {
         if (!configuration.isLocalDomain(sourceDomain)) {
             return false;
         }
-        LOG.info(() -> "CMTP refused a message from " + message.source().account() + "@" + sourceDomain + " sent by "
+        LOG.fine(() -> "CMTP refused a message from " + message.source().account() + "@" + sourceDomain + " sent by "
                 + client.remoteHost() + ": the source domain is ours and the client is not in cmtp.relay-networks");
         return true;
     }
@@ -134,22 +140,36 @@ public class MailIntake {
     /** Mail for another domain: queued when the sender may relay through us, refused otherwise (never an open relay). */
     private SignedStatus relay(Message message, ClientInfo client, boolean mayRelay, byte[] receiptHash) {
         if (!mayRelay) {
-            LOG.info(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
+            LOG.fine(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
                     + " (not in cmtp.relay-networks)");
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "relay-not-allowed").log();
             return status(StatusWord.DELIVERYFAILURE, receiptHash);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try {
             byte[] stored = message.withLogLine(logLine(now, client));
-            relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
-                    message.destination().domain(), now, message.source().isServer()));
+            QueuedMessage queued = new QueuedMessage(stored, message.source().toString(),
+                    message.destination().account(), message.destination().domain(), now, message.source().isServer());
+            long id = relayQueue.enqueue(queued);
             disk.force();
+            MessageLog.of(MessageLog.Kind.QUEUED).id(id).hash(receiptHash).account(queued.getRecipientAccount())
+                    .domain(queued.getRecipientDomain()).from(queued.getSender()).size(stored.length)
+                    .client(client.remoteHost()).log();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
                     + "; answering FAILURE so that the sender keeps it", e);
+            event(MessageLog.Kind.FAILED, message, client, receiptHash).with("reason", "not-queued").log();
             return status(StatusWord.FAILURE, receiptHash);
         }
         return status(StatusWord.SUCCESS, receiptHash);
+    }
+
+    /** A message event without a stored id: who it was for and from, its size as sent. */
+    private static MessageLog event(MessageLog.Kind kind, Message message, ClientInfo client, byte[] receiptHash) {
+        String domain = message.destination().domain();
+        return MessageLog.of(kind).hash(receiptHash).account(message.destination().account())
+                .domain(domain.isEmpty() ? domain : DomainNames.canonical(domain)).from(message.source().toString())
+                .size(message.encodedLength()).client(client.remoteHost());
     }
 
     private SignedStatus status(StatusWord word, byte[] context) {

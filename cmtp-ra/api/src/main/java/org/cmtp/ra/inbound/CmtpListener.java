@@ -140,6 +140,11 @@ public final class CmtpListener {
         return OPEN.stream().mapToInt(CmtpListener::openConnections).sum();
     }
 
+    /** How many CMTP listeners of this JVM are open (the startup check waits for one). */
+    public static int listenersOpen() {
+        return OPEN.size();
+    }
+
     /**
      * Why a listener of this JVM cannot accept connections right now (e.g. "Too many open
      * files"), or empty while every one can: the readiness check is DOWN meanwhile.
