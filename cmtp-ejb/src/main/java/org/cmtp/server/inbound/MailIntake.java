@@ -22,6 +22,7 @@ import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.identity.ServerIdentity;
+import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
 import org.cmtp.server.metrics.MessageLog;
@@ -50,6 +51,8 @@ public class MailIntake {
     @Inject
     private MailboxWriter mailbox;
     @EJB
+    private Mailbox mailboxes;
+    @EJB
     private RelayQueue relayQueue;
     @Inject
     private CommitsToDisk disk;
@@ -75,7 +78,7 @@ public class MailIntake {
         };
         metrics.count(event, message.source().toString(), message.destination().toString(),
                 switch (event) {
-                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, relaying not allowed, or our domain"
+                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, mailbox over quota, relaying not allowed, or our domain"
                             + " as the source from outside cmtp.relay-networks";
                     case FAILED -> "FAILURE: could not be stored or queued";
                     default -> null;
@@ -105,6 +108,13 @@ public class MailIntake {
         long id;
         try {
             stored = message.withLogLine(logLine(now, client));
+            String full = overQuota(account.get(), stored.length);
+            if (full != null) {
+                metrics.countOverQuota();
+                event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "over-quota")
+                        .with("quota", full).log();
+                return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
+            }
             id = mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
@@ -118,6 +128,26 @@ public class MailIntake {
                 .from(sender).size(stored.length).client(client.remoteHost()).log();
         return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
                 new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
+    }
+
+    /**
+     * Which limit of the account's quota the message would exceed ({@code "bytes"} or
+     * {@code "messages"}), or null when it fits or the account has none. Checked before the
+     * message is stored, so messages arriving at the same moment may together go a little
+     * over (each saw the mailbox before the others were stored).
+     */
+    private String overQuota(Account account, long size) {
+        if (!account.hasQuota()) {
+            return null;
+        }
+        Mailbox.Usage usage = mailboxes.usage(account);
+        if (account.getQuotaMessages() != null && usage.messages() + 1 > account.getQuotaMessages()) {
+            return "messages";
+        }
+        if (account.getQuotaBytes() != null && usage.bytes() + size > account.getQuotaBytes()) {
+            return "bytes";
+        }
+        return null;
     }
 
     /**
