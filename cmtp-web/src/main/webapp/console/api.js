@@ -40,6 +40,15 @@ export async function signIn(user, password) {
   return server.data;
 }
 
+/**
+ * Changes the admin password (PUT /api/admin/password) and keeps the new credentials for
+ * this tab, so the console goes on without signing in again; throws ApiError if refused.
+ */
+export async function changeAdminPassword(currentPassword, newPassword) {
+  await call('PUT', 'admin/password', { currentPassword, newPassword });
+  sessionStorage.setItem(KEY, basic('admin', newPassword));
+}
+
 export function signOut() {
   sessionStorage.removeItem(KEY);
 }
@@ -89,6 +98,7 @@ export const api = {
   get: (path) => call('GET', path),
   post: (path, body) => call('POST', path, body),
   patch: (path, body) => call('PATCH', path, body),
+  put: (path, body) => call('PUT', path, body),
   delete: (path) => call('DELETE', path),
   /** The body as a Blob, for downloads. */
   blob: (path) => call('GET', path, undefined, sessionStorage.getItem(KEY), 'application/octet-stream'),

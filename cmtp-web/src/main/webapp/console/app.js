@@ -2,7 +2,7 @@
 // chosen by the location's hash (#/accounts, #/accounts/bob, …), so that links, the back
 // button and bookmarks work.
 
-import { api, ApiError, seg, signIn, signOut, signedIn, whenSignedOut } from './api.js';
+import { api, ApiError, changeAdminPassword, seg, signIn, signOut, signedIn, whenSignedOut } from './api.js';
 import { busy, bytes, confirmAction, empty, errorBox, fill, h, heading, notice, table, time } from './ui.js';
 import { SERIES, seriesValue, trafficChart } from './chart.js';
 
@@ -312,9 +312,15 @@ async function mailbox(name) {
         h('dt', {}, 'Status'), h('dd', { id: 'account-status' }, statusBadge(account.enabled),
           account.enabled ? '' : ' — gets no mail, its key is not handed out, LOGIN fails; the mailbox is kept'),
         h('dt', {}, 'Key fingerprint'), h('dd', { class: 'mono' }, account.fingerprint),
-        h('dt', {}, 'Created'), h('dd', {}, time(account.created))),
+        h('dt', {}, 'Created'), h('dd', {}, time(account.created)),
+        h('dt', {}, 'Usage'), h('dd', { id: 'account-usage' },
+          `${account.messages} message${account.messages === 1 ? '' : 's'}`
+            + (account.quotaMessages ? ` of ${account.quotaMessages}` : ''),
+          ', ', bytes(account.bytes), account.quotaBytes ? ` of ${bytes(account.quotaBytes)}` : '',
+          account.quotaMessages || account.quotaBytes ? '' : ' (no quota)')),
       toggleButton(account, errors, reload)),
     errors,
+    quotaForm(account, errors, reload),
     h('section', { class: 'panel', 'aria-labelledby': 'messages-title' },
       h('h2', { id: 'messages-title' }, `Messages (${messages.length})`),
       messages.length ? table('Messages', [
@@ -338,6 +344,32 @@ async function mailbox(name) {
       ], messages) : empty('The mailbox is empty.')),
     h('p', { class: 'muted small' },
       'Messages are sealed to the account\'s key: the server cannot read them. Download gives the exact stored bytes.'));
+}
+
+/** Limits of one mailbox: messages and bytes, empty or 0 for unlimited. */
+function quotaForm(account, errors, reload) {
+  const messagesInput = h('input', { id: 'quota-messages', name: 'quotaMessages', type: 'number', min: 0, step: 1,
+    value: account.quotaMessages ?? '', placeholder: 'unlimited', 'aria-describedby': 'quota-hint' });
+  const bytesInput = h('input', { id: 'quota-bytes', name: 'quotaBytes', type: 'number', min: 0, step: 1,
+    value: account.quotaBytes ?? '', placeholder: 'unlimited', 'aria-describedby': 'quota-hint' });
+  const button = h('button', { type: 'submit' }, 'Set quota');
+  return h('form', { class: 'panel create', id: 'quota-form', onsubmit: (event) => {
+    event.preventDefault();
+    busy(button, errors, async () => {
+      const number = (input) => (input.value.trim() === '' ? 0 : Number(input.value));
+      await api.patch(`accounts/${seg(account.name)}`,
+        { quotaMessages: number(messagesInput), quotaBytes: number(bytesInput) });
+      notice(`Quota of ${account.address} set.`);
+      await reload();
+    });
+  } },
+  h('h2', {}, 'Quota'),
+  h('div', { class: 'fields' },
+    h('div', {}, h('label', { for: 'quota-messages' }, 'Most messages'), messagesInput),
+    h('div', {}, h('label', { for: 'quota-bytes' }, 'Most bytes'), bytesInput),
+    button),
+  h('p', { id: 'quota-hint', class: 'muted small' },
+    'Mail that would go over either limit is refused (DELIVERYFAILURE). Empty or 0: unlimited.'));
 }
 
 /** The raw message, fetched with the credentials (a plain link would make the browser ask for them). */
@@ -524,7 +556,56 @@ async function identity() {
         h('dt', {}, 'Domains'), h('dd', { id: 'identity-domains' }, server.domains.join(', ')),
         h('dt', {}, 'Fingerprint'), h('dd', { class: 'mono', id: 'identity-fingerprint' }, server.fingerprint),
         h('dt', {}, 'Public key'), h('dd', { class: 'mono key', id: 'identity-key' }, server.publicKey),
-        h('dt', {}, 'Since'), h('dd', {}, time(server.since)))));
+        h('dt', {}, 'Since'), h('dd', {}, time(server.since)))),
+    adminPasswordForm());
+}
+
+/** Changes the admin password for every instance at once; this tab keeps working with the new one. */
+function adminPasswordForm() {
+  const errors = h('div', { class: 'form-errors' });
+  const current = h('input', { id: 'admin-current-password', type: 'password', required: true,
+    autocomplete: 'current-password' });
+  const next = h('input', { id: 'admin-new-password', type: 'password', required: true, minlength: 12,
+    autocomplete: 'new-password', 'aria-describedby': 'admin-password-hint' });
+  const again = h('input', { id: 'admin-new-password-again', type: 'password', required: true, minlength: 12,
+    autocomplete: 'new-password' });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Change admin password');
+  return h('form', { class: 'panel create', id: 'admin-password-form', onsubmit: (event) => {
+    event.preventDefault();
+    busy(button, errors, async () => {
+      for (const input of [current, next, again]) {
+        input.removeAttribute('aria-invalid');
+      }
+      if (next.value !== again.value) {
+        again.setAttribute('aria-invalid', 'true');
+        again.focus();
+        throw new ApiError(400, { detail: 'The new password and its repetition differ.' });
+      }
+      try {
+        await changeAdminPassword(current.value, next.value);
+      } catch (error) {
+        const field = { currentPassword: current, newPassword: next }[error.field];
+        if (field) {
+          field.setAttribute('aria-invalid', 'true');
+          field.focus();
+        }
+        throw error;
+      }
+      for (const input of [current, next, again]) {
+        input.value = '';
+      }
+      notice('Admin password changed: every instance sharing the database takes only the new one now.');
+    });
+  } },
+  h('h2', {}, 'Admin password'),
+  h('div', { class: 'fields' },
+    h('div', {}, h('label', { for: 'admin-current-password' }, 'Current password'), current),
+    h('div', {}, h('label', { for: 'admin-new-password' }, 'New password'), next),
+    h('div', {}, h('label', { for: 'admin-new-password-again' }, 'New password again'), again),
+    button),
+  h('p', { id: 'admin-password-hint', class: 'muted small' },
+    'At least 12 characters. Kept as a hash in the database; a restart keeps it unless CMTP_ADMIN_PASSWORD is changed.'),
+  errors);
 }
 
 // ---- start ----

@@ -53,6 +53,14 @@ public class Account {
     @Column(name = "ENABLED", nullable = false)
     private boolean enabled;
 
+    /** Most bytes the mailbox may hold (sum of the stored sizes); null: unlimited (V8). */
+    @Column(name = "QUOTA_BYTES")
+    private Long quotaBytes;
+
+    /** Most messages the mailbox may hold; null: unlimited (V8). */
+    @Column(name = "QUOTA_MESSAGES")
+    private Long quotaMessages;
+
     protected Account() {
     }
 
@@ -95,5 +103,24 @@ public class Account {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public Long getQuotaBytes() {
+        return quotaBytes;
+    }
+
+    public Long getQuotaMessages() {
+        return quotaMessages;
+    }
+
+    /** Null or 0 clears a limit (unlimited). */
+    public void setQuota(Long bytes, Long messages) {
+        this.quotaBytes = bytes == null || bytes == 0 ? null : bytes;
+        this.quotaMessages = messages == null || messages == 0 ? null : messages;
+    }
+
+    /** Whether either limit is set. */
+    public boolean hasQuota() {
+        return quotaBytes != null || quotaMessages != null;
     }
 }

@@ -163,6 +163,30 @@ public class AccountService {
         return account;
     }
 
+    /**
+     * Sets the account's mailbox limits in bytes and messages: a limit given as null keeps
+     * its value, 0 removes it (unlimited); a negative one is refused.
+     */
+    public Account setQuota(String name, Long bytes, Long messages) {
+        Account account = find(name).orElseThrow(() -> AccountException.notFound(name));
+        if (bytes != null && bytes < 0) {
+            throw new AccountException(AccountException.Kind.INVALID, "quotaBytes", "quotaBytes must be ≥ 0 (0: unlimited)");
+        }
+        if (messages != null && messages < 0) {
+            throw new AccountException(AccountException.Kind.INVALID, "quotaMessages",
+                    "quotaMessages must be ≥ 0 (0: unlimited)");
+        }
+        account.setQuota(bytes != null ? bytes : account.getQuotaBytes(),
+                messages != null ? messages : account.getQuotaMessages());
+        LOG.info(() -> "CMTP account " + name + " quota: " + describe(account.getQuotaBytes(), " bytes") + ", "
+                + describe(account.getQuotaMessages(), " messages"));
+        return account;
+    }
+
+    private static String describe(Long limit, String unit) {
+        return limit == null ? "unlimited" + unit : limit + unit;
+    }
+
     private void checkNewName(String name) {
         try {
             MailAddress.validateName("name", name);

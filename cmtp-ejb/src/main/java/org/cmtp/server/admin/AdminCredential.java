@@ -25,6 +25,10 @@ public class AdminCredential {
     @Column(name = "CHANGED", nullable = false)
     private Instant changed;
 
+    /** A hash of the CMTP_ADMIN_PASSWORD last applied at a start (V8); null before, or never set. */
+    @Column(name = "CONFIGURED_HASH", length = 512)
+    private String configuredHash;
+
     protected AdminCredential() {
     }
 
@@ -36,6 +40,14 @@ public class AdminCredential {
 
     String getPasswordHash() {
         return passwordHash;
+    }
+
+    String getConfiguredHash() {
+        return configuredHash;
+    }
+
+    void setConfiguredHash(String configuredHash) {
+        this.configuredHash = configuredHash;
     }
 
     void setPasswordHash(String passwordHash, Instant changed) {

@@ -13,6 +13,7 @@ import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,6 +29,13 @@ import org.cmtp.server.schema.InsertIfAbsent;
  * ({@code $CMTP_DATA_DIR/admin-password}, deleted at the first sign-in with it), in the
  * log otherwise. Only a PBKDF2 hash is ever stored. Instances that
  * share a database share the row; give them all the same password.
+ *
+ * <p>The password can be changed through the admin API ({@link #change}) without a restart.
+ * Every check reads the stored hash (one row by key, a report query past the JPA cache), so
+ * every instance sharing the database takes a new password at once. A start with
+ * {@code CMTP_ADMIN_PASSWORD} replaces the stored password only when that setting is not the
+ * one applied last time ({@code CONFIGURED_HASH}), so restarting with an unchanged setting
+ * keeps a password changed through the API.
  */
 @Singleton
 @Startup
@@ -37,6 +45,8 @@ public class AdminCredentials {
 
     private static final Logger LOG = Logger.getLogger(AdminCredentials.class.getName());
     public static final String ADMIN_USER = "admin";
+    /** The shortest admin password the admin API accepts, as for account passwords. */
+    public static final int MIN_LENGTH = 12;
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
@@ -57,8 +67,11 @@ public class AdminCredentials {
         if (stored == null) {
             String generated = configured == null ? PasswordHash.randomPassword() : null;
             String password = configured != null ? configured : generated;
-            if (rows.insert(new AdminCredential(PasswordHash.of(password.toCharArray()), Instant.now()))
-                    && generated != null) {
+            AdminCredential made = new AdminCredential(PasswordHash.of(password.toCharArray()), Instant.now());
+            if (configured != null) {
+                made.setConfiguredHash(made.getPasswordHash());
+            }
+            if (rows.insert(made) && generated != null) {
                 handOver(generated);
             }
             // Ours, or the one another instance starting at the same time stored first.
@@ -67,14 +80,84 @@ public class AdminCredentials {
                 throw new IllegalStateException("CMTP admin credential could neither be stored nor read (see the log)");
             }
         }
-        if (configured != null && !PasswordHash.matches(configured.toCharArray(), stored.getPasswordHash())) {
-            stored.setPasswordHash(PasswordHash.of(configured.toCharArray()), Instant.now());
+        if (configured != null) {
+            String applied = stored.getConfiguredHash();
+            if (applied == null) {
+                // before V8, or only generated so far: the setting is the password unless it differs
+                if (PasswordHash.matches(configured.toCharArray(), stored.getPasswordHash())) {
+                    stored.setConfiguredHash(stored.getPasswordHash());
+                } else {
+                    apply(stored, configured);
+                }
+            } else if (!PasswordHash.matches(configured.toCharArray(), applied)) {
+                apply(stored, configured); // a new CMTP_ADMIN_PASSWORD: the operator's word wins
+            }
         }
         if (configured != null) {
             configuration.generatedAdminPasswordFile().ifPresent(file -> GeneratedPasswordFile.delete(file,
                     "the admin password is now the one given in CMTP_ADMIN_PASSWORD"));
         }
         passwordHash = stored.getPasswordHash();
+    }
+
+    private static void apply(AdminCredential stored, String configured) {
+        String hash = PasswordHash.of(configured.toCharArray());
+        stored.setPasswordHash(hash, Instant.now());
+        stored.setConfiguredHash(hash);
+        LOG.info("CMTP admin password set from CMTP_ADMIN_PASSWORD (cmtp.admin-password)");
+    }
+
+    /**
+     * The stored hash as the database has it now (another instance may have changed it a
+     * moment ago); the last one read if the database cannot be asked.
+     */
+    private String currentHash() {
+        try {
+            List<String> hashes = em.createQuery(
+                    "SELECT c.passwordHash FROM AdminCredential c WHERE c.id = :id", String.class)
+                    .setParameter("id", AdminCredential.THE_ONE)
+                    .setHint("jakarta.persistence.cache.retrieveMode", jakarta.persistence.CacheRetrieveMode.BYPASS)
+                    .getResultList();
+            if (!hashes.isEmpty()) {
+                passwordHash = hashes.get(0);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "CMTP admin password hash not read; using the last one read", e);
+        }
+        return passwordHash;
+    }
+
+    /**
+     * Changes the admin password (the admin API's {@code PUT /api/admin/password}): checks
+     * {@code current} against the stored hash, then stores a hash of {@code replacement}; every
+     * instance sharing the database checks against it from its next request on.
+     *
+     * @throws AdminPasswordException naming the field at fault
+     */
+    @Lock(LockType.WRITE)
+    public void change(char[] current, char[] replacement) {
+        if (current == null || current.length == 0) {
+            throw new AdminPasswordException("currentPassword", "give the current admin password");
+        }
+        if (replacement == null || replacement.length < MIN_LENGTH) {
+            throw new AdminPasswordException("newPassword",
+                    "the new admin password needs at least " + MIN_LENGTH + " characters");
+        }
+        if (!PasswordHash.matches(current, currentHash())) {
+            throw new AdminPasswordException("currentPassword", "currentPassword is not the admin password");
+        }
+        String hash = PasswordHash.of(replacement);
+        AdminCredential stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+        if (stored == null) {
+            throw new IllegalStateException("the admin credential row is missing");
+        }
+        em.refresh(stored); // the row as it is now, not as this instance's cache last saw it
+        stored.setPasswordHash(hash, Instant.now());
+        em.flush();
+        passwordHash = hash;
+        configuration.generatedAdminPasswordFile().ifPresent(file -> GeneratedPasswordFile.delete(file,
+                "the admin password has been changed through the admin API"));
+        LOG.info("CMTP admin password changed through the admin API");
     }
 
     /**
@@ -106,7 +189,7 @@ public class AdminCredentials {
      * A wrong password is never remembered, so this never says yes to a guess.
      */
     public boolean recentlyVerified(String user, char[] password) {
-        return ADMIN_USER.equals(user) && password != null && verified.contains(passwordHash, password);
+        return ADMIN_USER.equals(user) && password != null && verified.contains(currentHash(), password);
     }
 
     /** Whether {@code user}/{@code password} are the administrator's. */
@@ -114,7 +197,7 @@ public class AdminCredentials {
         if (!ADMIN_USER.equals(user) || password == null) {
             return false;
         }
-        String hash = passwordHash;
+        String hash = currentHash();
         if (verified.contains(hash, password)) {
             return true;
         }

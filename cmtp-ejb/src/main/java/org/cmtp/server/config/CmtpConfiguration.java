@@ -48,6 +48,8 @@ public class CmtpConfiguration {
     private RelayNetworks dialNetworks;
     private RelayNetworks adminNetworks;
     private long deliveryDeadlineSeconds;
+    private long retentionDays;
+    private long retentionIntervalSeconds;
     private int relayMaxPow;
     private int relayParallelism;
     private InetAddress bindAddress;
@@ -94,6 +96,8 @@ public class CmtpConfiguration {
                     + " cmtp.relay-lease (" + relayLeaseSeconds + " s): a hanging delivery may outlive its lease, and"
                     + " another worker may then send the same message again");
         }
+        retentionDays = count(config, "cmtp.retention-days", 0);
+        retentionIntervalSeconds = seconds(config, "cmtp.retention-interval", 24 * 3600);
         relayMaxPow = (int) count(config, "cmtp.relay-max-pow", 24);
         if (relayMaxPow > 512) {
             throw new IllegalStateException("cmtp.relay-max-pow (CMTP_RELAY_MAX_POW) must be 0..512 bits, was " + relayMaxPow);
@@ -109,6 +113,16 @@ public class CmtpConfiguration {
         port = ListenerAddress.port();
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
                 + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
+    }
+
+    /** Days a stored message is kept (cmtp.retention-days); 0: for ever. */
+    public long retentionDays() {
+        return retentionDays;
+    }
+
+    /** Seconds between retention sweeps (cmtp.retention-interval), a day by default. */
+    public long retentionIntervalSeconds() {
+        return retentionIntervalSeconds;
     }
 
     private static long seconds(Config config, String key, long defaultValue) {

@@ -22,8 +22,10 @@ import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.identity.ServerIdentity;
+import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
+import org.cmtp.server.metrics.MessageLog;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
 import org.cmtp.server.persistence.CommitsToDisk;
@@ -48,6 +50,8 @@ public class MailIntake {
     private AccountService accounts;
     @Inject
     private MailboxWriter mailbox;
+    @EJB
+    private Mailbox mailboxes;
     @EJB
     private RelayQueue relayQueue;
     @Inject
@@ -74,7 +78,7 @@ public class MailIntake {
         };
         metrics.count(event, message.source().toString(), message.destination().toString(),
                 switch (event) {
-                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, relaying not allowed, or our domain"
+                    case REJECTED -> "DELIVERYFAILURE: no such enabled account, mailbox over quota, relaying not allowed, or our domain"
                             + " as the source from outside cmtp.relay-networks";
                     case FAILED -> "FAILURE: could not be stored or queued";
                     default -> null;
@@ -85,6 +89,7 @@ public class MailIntake {
     private MailOutcome handle(Message message, ClientInfo client, boolean trusted) {
         byte[] receiptHash = message.hash512();
         if (!trusted && speaksForOurUsers(message, client)) {
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "source-domain-is-ours").log();
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
         }
         if (!configuration.isLocalDomain(message.destination().domain())) {
@@ -93,7 +98,8 @@ public class MailIntake {
         }
         Optional<Account> account = accounts.findReadOnly(message.destination().account()).filter(Account::isEnabled);
         if (account.isEmpty()) {
-            LOG.info(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
+            LOG.fine(() -> "CMTP no such account '" + message.destination().account() + "' (from " + client.remoteHost() + ")");
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "no-such-account").log();
             return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -102,16 +108,46 @@ public class MailIntake {
         long id;
         try {
             stored = message.withLogLine(logLine(now, client));
+            String full = overQuota(account.get(), stored.length);
+            if (full != null) {
+                metrics.countOverQuota();
+                event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "over-quota")
+                        .with("quota", full).log();
+                return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));
+            }
             id = mailbox.store(new StoredMessage(account.get(), stored, sender, now, client.remoteHost(), receiptHash));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not store a message for " + account.get().getName()
                     + "; answering FAILURE so that the sender keeps it", e);
+            event(MessageLog.Kind.FAILED, message, client, receiptHash).with("reason", "not-stored").log();
             return MailOutcome.reply(status(StatusWord.FAILURE, receiptHash));
         }
         String domain = message.destination().domain().isEmpty() ? configuration.primaryDomain()
                 : DomainNames.canonical(message.destination().domain()); // "b.test." is b.test for applications too
+        MessageLog.of(MessageLog.Kind.STORED).id(id).hash(receiptHash).account(account.get().getName()).domain(domain)
+                .from(sender).size(stored.length).client(client.remoteHost()).log();
         return MailOutcome.delivered(status(StatusWord.SUCCESS, receiptHash),
                 new DeliveredMail(account.get().getName(), domain, sender, stored, receiptHash, now, client, id));
+    }
+
+    /**
+     * Which limit of the account's quota the message would exceed ({@code "bytes"} or
+     * {@code "messages"}), or null when it fits or the account has none. Checked before the
+     * message is stored, so messages arriving at the same moment may together go a little
+     * over (each saw the mailbox before the others were stored).
+     */
+    private String overQuota(Account account, long size) {
+        if (!account.hasQuota()) {
+            return null;
+        }
+        Mailbox.Usage usage = mailboxes.usage(account);
+        if (account.getQuotaMessages() != null && usage.messages() + 1 > account.getQuotaMessages()) {
+            return "messages";
+        }
+        if (account.getQuotaBytes() != null && usage.bytes() + size > account.getQuotaBytes()) {
+            return "bytes";
+        }
+        return null;
     }
 
     /**
@@ -126,7 +162,7 @@ public class MailIntake {
         if (!configuration.isLocalDomain(sourceDomain)) {
             return false;
         }
-        LOG.info(() -> "CMTP refused a message from " + message.source().account() + "@" + sourceDomain + " sent by "
+        LOG.fine(() -> "CMTP refused a message from " + message.source().account() + "@" + sourceDomain + " sent by "
                 + client.remoteHost() + ": the source domain is ours and the client is not in cmtp.relay-networks");
         return true;
     }
@@ -134,22 +170,36 @@ public class MailIntake {
     /** Mail for another domain: queued when the sender may relay through us, refused otherwise (never an open relay). */
     private SignedStatus relay(Message message, ClientInfo client, boolean mayRelay, byte[] receiptHash) {
         if (!mayRelay) {
-            LOG.info(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
+            LOG.fine(() -> "CMTP refused to relay to " + message.destination() + " for " + client.remoteHost()
                     + " (not in cmtp.relay-networks)");
+            event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "relay-not-allowed").log();
             return status(StatusWord.DELIVERYFAILURE, receiptHash);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try {
             byte[] stored = message.withLogLine(logLine(now, client));
-            relayQueue.enqueue(new QueuedMessage(stored, message.source().toString(), message.destination().account(),
-                    message.destination().domain(), now, message.source().isServer()));
+            QueuedMessage queued = new QueuedMessage(stored, message.source().toString(),
+                    message.destination().account(), message.destination().domain(), now, message.source().isServer());
+            long id = relayQueue.enqueue(queued);
             disk.force();
+            MessageLog.of(MessageLog.Kind.QUEUED).id(id).hash(receiptHash).account(queued.getRecipientAccount())
+                    .domain(queued.getRecipientDomain()).from(queued.getSender()).size(stored.length)
+                    .client(client.remoteHost()).log();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP could not queue a message for " + message.destination()
                     + "; answering FAILURE so that the sender keeps it", e);
+            event(MessageLog.Kind.FAILED, message, client, receiptHash).with("reason", "not-queued").log();
             return status(StatusWord.FAILURE, receiptHash);
         }
         return status(StatusWord.SUCCESS, receiptHash);
+    }
+
+    /** A message event without a stored id: who it was for and from, its size as sent. */
+    private static MessageLog event(MessageLog.Kind kind, Message message, ClientInfo client, byte[] receiptHash) {
+        String domain = message.destination().domain();
+        return MessageLog.of(kind).hash(receiptHash).account(message.destination().account())
+                .domain(domain.isEmpty() ? domain : DomainNames.canonical(domain)).from(message.source().toString())
+                .size(message.encodedLength()).client(client.remoteHost());
     }
 
     private SignedStatus status(StatusWord word, byte[] context) {

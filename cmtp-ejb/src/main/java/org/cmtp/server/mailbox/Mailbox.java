@@ -113,6 +113,37 @@ public class Mailbox {
                 .setParameter("account", account).getSingleResult();
     }
 
+    /** What a mailbox holds: its number of messages and the sum of their stored sizes. */
+    public record Usage(long messages, long bytes) {
+    }
+
+    /** The account's usage now (one aggregate query over its messages). */
+    public Usage usage(Account account) {
+        Object[] row = em.createQuery("SELECT COUNT(m), SUM(m.size) FROM StoredMessage m WHERE m.account = :account",
+                Object[].class).setParameter("account", account).getSingleResult();
+        return new Usage(((Number) row[0]).longValue(), row[1] == null ? 0 : ((Number) row[1]).longValue());
+    }
+
+    /**
+     * Deletes every message received before {@code before} (the retention sweep), at most
+     * {@code max} at a time; their body files go once this has committed. Returns how many.
+     */
+    public int deleteReceivedBefore(java.time.Instant before, int max) {
+        List<Long> ids = em.createQuery("SELECT m.id FROM StoredMessage m WHERE m.received < :before ORDER BY m.id",
+                Long.class).setParameter("before", org.cmtp.server.persistence.InstantConverter.stored(before))
+                .setMaxResults(max).getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<String> files = em.createQuery(
+                "SELECT m.bodyFile FROM StoredMessage m WHERE m.id IN :ids AND m.bodyFile IS NOT NULL", String.class)
+                .setParameter("ids", ids).getResultList();
+        int deleted = em.createQuery("DELETE FROM StoredMessage m WHERE m.id IN :ids").setParameter("ids", ids)
+                .executeUpdate();
+        bodyFiles.deleteAfterCommit(files);
+        return deleted;
+    }
+
     /** Marks one message of {@code account} read or unread; false if it has no such message. */
     public boolean markSeen(Account account, long id, boolean seen) {
         return em.createQuery("UPDATE StoredMessage m SET m.seen = :seen WHERE m.account = :account AND m.id = :id")

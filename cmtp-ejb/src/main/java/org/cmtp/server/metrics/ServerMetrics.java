@@ -81,6 +81,8 @@ public class ServerMetrics {
     private TrafficHours traffic;
 
     private final Map<Event, Counter> counters = new EnumMap<>(Event.class);
+    private Counter overQuota;
+    private Counter retentionDeleted;
     private Timer mailTimer;
     private Timer relayTimer;
 
@@ -106,6 +108,10 @@ public class ServerMetrics {
             counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
                     .withDescription(event.description).build()));
         }
+        overQuota = registry.counter(Metadata.builder().withName("cmtp.messages.over.quota")
+                .withDescription("messages refused (DELIVERYFAILURE) because the mailbox was at its quota").build());
+        retentionDeleted = registry.counter(Metadata.builder().withName("cmtp.messages.expired")
+                .withDescription("messages deleted by the retention sweep (cmtp.retention-days)").build());
         mailTimer = registry.timer(Metadata.builder().withName("cmtp.mail.handling")
                 .withDescription("time to handle one MAIL command, from parsed to answered")
                 .withUnit(MetricUnits.SECONDS).build());
@@ -177,6 +183,20 @@ public class ServerMetrics {
     public List<Recent> recent() {
         synchronized (recent) {
             return List.copyOf(recent);
+        }
+    }
+
+    /** A message refused because its mailbox is full (also counted as REJECTED). */
+    public void countOverQuota() {
+        if (overQuota != null) {
+            overQuota.inc();
+        }
+    }
+
+    /** Messages deleted by the retention sweep. */
+    public void countExpired(long messages) {
+        if (retentionDeleted != null) {
+            retentionDeleted.inc(messages);
         }
     }
 

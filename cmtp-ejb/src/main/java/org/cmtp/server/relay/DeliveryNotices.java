@@ -20,6 +20,7 @@ import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.StoredMessage;
+import org.cmtp.server.metrics.MessageLog;
 
 /**
  * Tells a sender that a message could not be delivered (PROTOCOL.md §7): a version-0
@@ -69,12 +70,19 @@ public class DeliveryNotices {
             if (configuration.isLocalDomain(to.domain())) {
                 Optional<Account> account = accounts.find(to.account());
                 if (account.isPresent()) {
-                    mailbox.store(new StoredMessage(account.get(), stored, from.toString(), now, "localhost",
+                    long id = mailbox.store(new StoredMessage(account.get(), stored, from.toString(), now, "localhost",
                             Blake2b.hash512(raw)));
+                    MessageLog.of(MessageLog.Kind.STORED).id(id).hash(Blake2b.hash512(raw))
+                            .account(account.get().getName()).domain(configuration.primaryDomain()).from(from.toString())
+                            .size(stored.length).with("notice", true).log();
                 }
                 return;
             }
-            queue.enqueue(new QueuedMessage(stored, from.toString(), to.account(), to.domain(), now, true));
+            QueuedMessage queued = new QueuedMessage(stored, from.toString(), to.account(), to.domain(), now, true);
+            long id = queue.enqueue(queued);
+            MessageLog.of(MessageLog.Kind.QUEUED).id(id).hash(Blake2b.hash512(raw)).account(to.account())
+                    .domain(queued.getRecipientDomain()).from(from.toString()).size(stored.length).with("notice", true)
+                    .log();
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "CMTP could not send a delivery notice to " + to, e);
         }

@@ -40,6 +40,7 @@ import org.cmtp.client.CmtpClient;
 import org.cmtp.client.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
+import org.cmtp.server.metrics.MessageLog;
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
@@ -302,8 +303,8 @@ public class RelayWorker {
         try {
             SignedStatus receipt = client.mail(content, ProofOfWork.find(content, difficulty), serverKey);
             switch (receipt.word()) {
-                case SUCCESS -> delivered(message);
-                case DELIVERYFAILURE -> refused(message);
+                case SUCCESS -> delivered(message, content.length);
+                case DELIVERYFAILURE -> refused(message, content.length);
                 default -> retryLater(message, "the server of " + message.getRecipientDomain() + " answered "
                         + receipt.word());
             }
@@ -312,28 +313,37 @@ public class RelayWorker {
         }
     }
 
-    private void delivered(QueuedMessage message) {
+    private void delivered(QueuedMessage message, long size) {
         queue.remove(message.getId());
         metrics.count(ServerMetrics.Event.RELAYED, message.getSender(), message.recipient(), null);
-        LOG.info(() -> "CMTP relayed message " + message.getId() + " from " + message.getSender() + " to "
-                + message.recipient() + " after " + (message.getAttempts() + 1) + " attempt(s)");
+        event(MessageLog.Kind.RELAYED, message, size).with("attempts", message.getAttempts() + 1).log();
     }
 
-    private void refused(QueuedMessage message) {
+    private void refused(QueuedMessage message, long size) {
         queue.remove(message.getId());
         String why = "the server of " + message.getRecipientDomain()
                 + " refused it (DELIVERYFAILURE: no such account, or not accepted there)";
         metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+        event(MessageLog.Kind.BOUNCED, message, size).with("attempts", message.getAttempts() + 1)
+                .with("reason", "refused-by-remote").log();
         notices.undeliverable(message, why);
+    }
+
+    private static MessageLog event(MessageLog.Kind kind, QueuedMessage message, long size) {
+        return MessageLog.of(kind).id(message.getId()).account(message.getRecipientAccount())
+                .domain(message.getRecipientDomain()).from(message.getSender()).size(size);
     }
 
     private void retryLater(QueuedMessage message, String error) {
         Instant now = Instant.now();
         Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
         if (now.isAfter(message.getQueued().plus(lifetime))) {
+            long size = sizeOf(message.getId());
             queue.remove(message.getId());
             String why = "not delivered within " + lifetime + "; last error: " + error;
             metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+            event(MessageLog.Kind.BOUNCED, message, size).with("attempts", message.getAttempts())
+                    .with("reason", "queue-lifetime-over").log();
             notices.undeliverable(message, why);
             return;
         }
@@ -343,5 +353,14 @@ public class RelayWorker {
         queue.failed(message.getId(), error, next);
         LOG.info(() -> "CMTP relay to " + message.recipient() + " failed (attempt " + (message.getAttempts() + 1)
                 + "), next at " + next + ": " + error);
+    }
+
+    /** The stored size of a queued message, for its log line (-1 if it cannot be read). */
+    private long sizeOf(long id) {
+        try {
+            return queue.content(id).length;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 }

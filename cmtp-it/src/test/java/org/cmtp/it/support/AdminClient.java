@@ -61,6 +61,11 @@ public final class AdminClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Reply put(String path, String json) throws IOException {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Reply delete(String path) throws IOException {
         return send(request(path).DELETE());
     }

@@ -56,11 +56,19 @@ public class AccountsResource {
         public String fingerprint;
         public boolean enabled;
         public String created;
+        /** Limits of the mailbox; absent: unlimited. */
+        public Long quotaBytes;
+        public Long quotaMessages;
+        /** What the mailbox holds now (one account's view only, not in the list). */
+        public Long messages;
+        public Long bytes;
     }
 
-    /** {@code PATCH /api/accounts/{name}}: the fields to change; only {@code enabled} so far. */
+    /** {@code PATCH /api/accounts/{name}}: the fields to change; quotas 0 for unlimited. */
     public static class AccountChange {
         public Boolean enabled;
+        public Long quotaBytes;
+        public Long quotaMessages;
     }
 
     /** Total number of items a paged listing has on all its pages (accounts matching the search, messages, queue). */
@@ -78,11 +86,19 @@ public class AccountsResource {
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     public AccountView change(@PathParam("name") String name, AccountChange change) {
-        if (change == null || change.enabled == null) {
+        if (change == null || (change.enabled == null && change.quotaBytes == null && change.quotaMessages == null)) {
             throw new AccountException(AccountException.Kind.INVALID, "enabled",
-                    "say what to change: {\"enabled\":true} or {\"enabled\":false}");
+                    "say what to change: {\"enabled\":true} or {\"enabled\":false}, {\"quotaBytes\":N},"
+                            + " {\"quotaMessages\":N} (0: unlimited)");
         }
-        return view(accounts.setEnabled(name, change.enabled));
+        Account account = null;
+        if (change.quotaBytes != null || change.quotaMessages != null) {
+            account = accounts.setQuota(name, change.quotaBytes, change.quotaMessages);
+        }
+        if (change.enabled != null) {
+            account = accounts.setEnabled(name, change.enabled);
+        }
+        return withUsage(view(account), account);
     }
 
     /** Deletes the account and its mailbox; its name may then be given to a new account. */
@@ -120,7 +136,15 @@ public class AccountsResource {
     @GET
     @Path("{name}")
     public AccountView get(@PathParam("name") String name) {
-        return view(find(name));
+        Account account = find(name);
+        return withUsage(view(account), account);
+    }
+
+    private AccountView withUsage(AccountView view, Account account) {
+        Mailbox.Usage usage = mailbox.usage(account);
+        view.messages = usage.messages();
+        view.bytes = usage.bytes();
+        return view;
     }
 
     @GET
@@ -178,6 +202,8 @@ public class AccountsResource {
         view.fingerprint = KeyFingerprint.of(account.getPublicKey());
         view.enabled = account.isEnabled();
         view.created = account.getCreated().toString();
+        view.quotaBytes = account.getQuotaBytes();
+        view.quotaMessages = account.getQuotaMessages();
         return view;
     }
 

@@ -80,6 +80,14 @@ public class MailboxResource {
         public List<Long> attachmentSizes;
     }
 
+    /** {@code GET /api/user/messages/usage}: what the mailbox holds and its limits (null: unlimited). */
+    public static class Usage {
+        public long messages;
+        public long bytes;
+        public Long quotaMessages;
+        public Long quotaBytes;
+    }
+
     public static class Limits {
         /** Bytes of the whole sealed message (cmtp.max-message-size). */
         public long maxMessageSize;
@@ -147,6 +155,20 @@ public class MailboxResource {
         limits.maxMessageSize = configuration.maxMessageSize();
         limits.maxAttachments = configuration.maxAttachments();
         return limits;
+    }
+
+    @GET
+    @Path("usage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Usage usage() {
+        Account account = account();
+        Mailbox.Usage now = mailbox.usage(account);
+        Usage usage = new Usage();
+        usage.messages = now.messages();
+        usage.bytes = now.bytes();
+        usage.quotaMessages = account.getQuotaMessages();
+        usage.quotaBytes = account.getQuotaBytes();
+        return usage;
     }
 
     @GET
