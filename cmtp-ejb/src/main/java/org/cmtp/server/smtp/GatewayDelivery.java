@@ -1,6 +1,5 @@
 package org.cmtp.server.smtp;
 
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -46,7 +45,8 @@ public class GatewayDelivery {
     /** Source of a message whose envelope sender is empty (a bounce) or not a CMTP address. */
     static final MailAddress UNKNOWN_SENDER = new MailAddress("mailer-daemon", "smtp.invalid");
 
-    @EJB
+    /** By CDI: {@code @EJB} was left null in this bean when it was first used from the gateway's threads. */
+    @Inject
     private AccountService accounts;
     @Inject
     private MailboxWriter mailbox;

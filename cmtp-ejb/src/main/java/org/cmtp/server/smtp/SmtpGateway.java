@@ -43,6 +43,13 @@ public class SmtpGateway {
     private CmtpConfiguration configuration;
     @Inject
     private GatewayDelivery delivery;
+    /**
+     * Sessions run on container threads: on a plain thread of the library's own the beans
+     * they call have no naming context (their {@code @EJB} fields stay null).
+     */
+    @jakarta.annotation.Resource
+    private jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+    private java.util.concurrent.ExecutorService sessions;
 
     private SMTPServer server;
 
@@ -54,6 +61,7 @@ public class SmtpGateway {
         }
         long limit = configuration.smtpGatewayMaxMessageSize();
         int maxSize = (int) Math.min(Integer.MAX_VALUE - 1, limit == 0 ? Integer.MAX_VALUE - 1 : limit);
+        sessions = java.util.concurrent.Executors.newCachedThreadPool(threads);
         server = SMTPServer.port(configuration.smtpGatewayPort())
                 .bindAddress(configuration.smtpGatewayBind())
                 .hostName(configuration.primaryDomain())
@@ -63,6 +71,7 @@ public class SmtpGateway {
                 .maxConnections(50)
                 .connectionTimeout(300, java.util.concurrent.TimeUnit.SECONDS)
                 .serverThreadName("cmtp-smtp-gateway")
+                .executorService(sessions)
                 .messageHandlerFactory(context -> new Handler(context, maxSize))
                 .build();
         server.start();
@@ -74,6 +83,7 @@ public class SmtpGateway {
     void stop() {
         if (server != null) {
             server.stop();
+            sessions.shutdownNow();
             LOG.info("CMTP SMTP gateway stopped");
         }
     }
