@@ -55,6 +55,17 @@ public class GatewayDelivery {
     @Inject
     private ServerMetrics metrics;
 
+    /**
+     * Makes the beans the gateway calls now, on the container's startup thread: a bean first
+     * made on a gateway session's thread was left without its {@code @EJB} fields
+     * ({@code MailboxWriter}'s mailbox), so every message got 451.
+     */
+    void prepare() {
+        mailbox.toString();
+        accounts.toString();
+        metrics.toString();
+    }
+
     /** A recipient the gateway takes: its account and the domain it was written with. */
     public record Recipient(Account account, String domain) {
     }

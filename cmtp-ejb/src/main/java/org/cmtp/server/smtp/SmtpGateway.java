@@ -61,6 +61,7 @@ public class SmtpGateway {
         }
         long limit = configuration.smtpGatewayMaxMessageSize();
         int maxSize = (int) Math.min(Integer.MAX_VALUE - 1, limit == 0 ? Integer.MAX_VALUE - 1 : limit);
+        delivery.prepare();
         sessions = java.util.concurrent.Executors.newCachedThreadPool(threads);
         server = SMTPServer.port(configuration.smtpGatewayPort())
                 .bindAddress(configuration.smtpGatewayBind())
