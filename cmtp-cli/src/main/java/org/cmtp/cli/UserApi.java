@@ -77,6 +77,10 @@ final class UserApi {
         return new Page(json(response).asJsonArray(), total);
     }
 
+    JsonObject message(long id) throws IOException, FailureException {
+        return json(send("GET", "/api/user/messages/" + id, null, null)).asJsonObject();
+    }
+
     byte[] raw(long id) throws IOException, FailureException {
         return send("GET", "/api/user/messages/" + id + "/raw", null, null).body();
     }

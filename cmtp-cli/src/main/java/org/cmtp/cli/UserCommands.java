@@ -105,16 +105,20 @@ final class UserCommands {
 
     // ---- the mailbox --------------------------------------------------------------------
 
+    /** How a message the SMTP gateway took in is marked (README "Living beside SMTP"). */
+    static final String VIA_SMTP = "arrived by SMTP, encrypted on arrival, not end to end";
+
     int inbox(int offset, int limit) throws IOException, FailureException {
         UserApi api = api(signedIn());
         UserApi.Page page = api.messages(offset, limit);
         for (JsonValue value : page.messages()) {
             JsonObject message = value.asJsonObject();
             int attachments = message.getInt("attachments", 0);
-            out.printf("%8d  %s  %s  %d bytes%s%s%n", message.getJsonNumber("id").longValue(),
+            out.printf("%8d  %s  %s  %d bytes%s%s%s%n", message.getJsonNumber("id").longValue(),
                     message.getString("received"), Cli.printable(message.getString("sender")),
                     message.getJsonNumber("size").longValue(), message.getBoolean("read") ? "" : "  [unread]",
-                    attachments == 0 ? "" : "  [" + attachments + " attachment(s)]");
+                    attachments == 0 ? "" : "  [" + attachments + " attachment(s)]",
+                    message.getBoolean("viaSmtp", false) ? "  [" + VIA_SMTP + "]" : "");
         }
         out.println(page.total() + " message(s)" + (page.messages().size() < page.total()
                 ? ", " + page.messages().size() + " shown from " + offset : ""));
@@ -126,6 +130,7 @@ final class UserCommands {
         UserApi api = api(session);
         Ed25519KeyPair keys = keysFile != null ? KeyFile.read(keysFile)
                 : openKeys(api, pinnedKey(session), accountOf(session), null);
+        boolean viaSmtp = api.message(id).getBoolean("viaSmtp", false);
         byte[] raw = api.raw(id);
         ReceivedMail mail;
         try {
@@ -133,6 +138,9 @@ final class UserCommands {
         } catch (ProtocolException | CryptoException e) {
             throw new FailureException("message " + id + " does not open with the key of " + session.address() + ": "
                     + e.getMessage());
+        }
+        if (viaSmtp) {
+            out.println("Note: " + VIA_SMTP + " (the sender wrote it in the clear; this server sealed it)");
         }
         Cli.printMail(out, mail);
         if (saveDirectory != null) {

@@ -54,6 +54,10 @@ public class CmtpConfiguration {
     private int relayParallelism;
     private InetAddress bindAddress;
     private int port;
+    private boolean smtpGateway;
+    private InetAddress smtpGatewayBind;
+    private int smtpGatewayPort;
+    private long smtpGatewayMaxMessageSize;
 
     @PostConstruct
     void read() {
@@ -111,6 +115,22 @@ public class CmtpConfiguration {
             throw new IllegalStateException("cmtp.bind (CMTP_BIND) is not an address of this host: '" + bind + "'", e);
         }
         port = ListenerAddress.port();
+        // the SMTP gateway (README "Living beside SMTP"): off unless asked for, loopback unless told otherwise
+        smtpGateway = Boolean.parseBoolean(config.getOptionalValue("cmtp.smtp-gateway", String.class)
+                .orElse("false").trim());
+        String gatewayBind = config.getOptionalValue("cmtp.smtp-gateway-bind", String.class).orElse("127.0.0.1").trim();
+        try {
+            smtpGatewayBind = InetAddress.getByName(gatewayBind);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("cmtp.smtp-gateway-bind (CMTP_SMTP_GATEWAY_BIND) is not an address of this"
+                    + " host: '" + gatewayBind + "'", e);
+        }
+        smtpGatewayPort = (int) count(config, "cmtp.smtp-gateway-port", 2525);
+        if (smtpGatewayPort < 1 || smtpGatewayPort > 65535) {
+            throw new IllegalStateException("cmtp.smtp-gateway-port (CMTP_SMTP_GATEWAY_PORT) must be 1..65535, was "
+                    + smtpGatewayPort);
+        }
+        smtpGatewayMaxMessageSize = count(config, "cmtp.smtp-gateway-max-message-size", 10 * 1024 * 1024);
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
                 + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
     }
@@ -248,6 +268,25 @@ public class CmtpConfiguration {
     /** The CMTP listener's port ({@code cmtp.port}). */
     public int port() {
         return port;
+    }
+
+    /** Whether the SMTP gateway listens ({@code cmtp.smtp-gateway}, off by default). */
+    public boolean smtpGateway() {
+        return smtpGateway;
+    }
+
+    /** The address the SMTP gateway binds to ({@code cmtp.smtp-gateway-bind}, loopback by default). */
+    public InetAddress smtpGatewayBind() {
+        return smtpGatewayBind;
+    }
+
+    public int smtpGatewayPort() {
+        return smtpGatewayPort;
+    }
+
+    /** Largest RFC 5322 message the gateway takes, in bytes (advertised as SIZE, enforced at DATA). */
+    public long smtpGatewayMaxMessageSize() {
+        return smtpGatewayMaxMessageSize;
     }
 
     /** How long a key relayed from another domain is reused before it is asked again. */

@@ -62,7 +62,7 @@ public class Mailbox {
     /** The messages of an account, newest first, without their contents. */
     public List<MessageSummary> list(Account account, int first, int max) {
         return em.createQuery("SELECT NEW org.cmtp.server.mailbox.MessageSummary(m.id, m.sender, m.size, m.received, "
-                + "m.clientAddress) FROM StoredMessage m WHERE m.account = :account ORDER BY m.received DESC, m.id DESC",
+                + "m.clientAddress, m.viaSmtp) FROM StoredMessage m WHERE m.account = :account ORDER BY m.received DESC, m.id DESC",
                 MessageSummary.class)
                 .setParameter("account", account)
                 .setFirstResult(first)
@@ -93,7 +93,7 @@ public class Mailbox {
     private jakarta.persistence.TypedQuery<MailboxEntry> entries(Account account, String condition, Long after) {
         jakarta.persistence.TypedQuery<MailboxEntry> query = em.createQuery(
                 "SELECT NEW org.cmtp.server.mailbox.MailboxEntry(m.id, m.sender, m.size, m.received, m.seen, "
-                + "m.attachmentSizes) FROM StoredMessage m WHERE m.account = :account" + condition
+                + "m.attachmentSizes, m.viaSmtp) FROM StoredMessage m WHERE m.account = :account" + condition
                 + " ORDER BY m.received DESC, m.id DESC", MailboxEntry.class)
                 .setParameter("account", account);
         if (after != null) {

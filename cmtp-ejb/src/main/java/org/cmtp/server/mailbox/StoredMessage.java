@@ -71,6 +71,14 @@ public class StoredMessage {
     @Column(name = "ATTACHMENT_SIZES", length = 12000)
     private String attachmentSizes;
 
+    /**
+     * Arrived through the SMTP gateway (README "Living beside SMTP"): sealed by this server
+     * on arrival, so the sender's words crossed the SMTP world readable; not end to end.
+     * Set only by the gateway, never from anything a sender writes. False before V9.
+     */
+    @Column(name = "VIA_SMTP", nullable = false)
+    private boolean viaSmtp;
+
     protected StoredMessage() {
     }
 
@@ -93,6 +101,7 @@ public class StoredMessage {
         copy.size = size;
         copy.bodyFile = bodyFile;
         copy.attachmentSizes = attachmentSizes;
+        copy.viaSmtp = viaSmtp;
         return copy;
     }
 
@@ -108,6 +117,16 @@ public class StoredMessage {
     /** Points the message at the account as managed by the storing transaction (the caller's copy may be a shared read-only one). */
     void attachTo(Account managed) {
         this.account = managed;
+    }
+
+    /** Marks the message as taken in by the SMTP gateway and sealed here (see {@link #isViaSmtp()}). */
+    public StoredMessage arrivedBySmtp() {
+        this.viaSmtp = true;
+        return this;
+    }
+
+    public boolean isViaSmtp() {
+        return viaSmtp;
     }
 
     public Long getId() {

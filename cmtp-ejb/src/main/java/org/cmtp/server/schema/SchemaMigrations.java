@@ -46,7 +46,8 @@ public final class SchemaMigrations {
             new Migration(5, "body_files"),
             new Migration(6, "known_server_keybind"),
             new Migration(7, "user_access"),
-            new Migration(8, "quotas_and_admin_password"));
+            new Migration(8, "quotas_and_admin_password"),
+            new Migration(9, "arrived_by_smtp"));
 
     private static final long ADVISORY_LOCK = 0x434d54505f534348L; // "CMTP_SCH"
 

@@ -78,6 +78,11 @@ public class MailboxResource {
         public boolean read;
         public int attachments;
         public List<Long> attachmentSizes;
+        /**
+         * Arrived through the SMTP gateway: readable in the SMTP world, sealed by this server on
+         * arrival, not end to end (README "Living beside SMTP").
+         */
+        public boolean viaSmtp;
     }
 
     /** {@code GET /api/user/messages/usage}: what the mailbox holds and its limits (null: unlimited). */
@@ -298,6 +303,7 @@ public class MailboxResource {
         view.read = entry.seen();
         view.attachments = entry.attachmentSizes().size();
         view.attachmentSizes = entry.attachmentSizes();
+        view.viaSmtp = entry.viaSmtp();
         return view;
     }
 }
