@@ -73,7 +73,7 @@ class BridgeIT {
             Await.until(() -> out.toString().contains("bridge password ") || !process.isAlive(), WAIT,
                     "the bridge of " + address + " prints its password");
             assertTrue(process.isAlive(), "bridge of " + address + " stopped: " + out + err);
-            password = find("bridge password (\\S+)");
+            this.password = find("bridge password (\\S+)");
             imapPort = Integer.parseInt(find("IMAP [^:]+:(\\d+)"));
             smtpPort = Integer.parseInt(find("SMTP [^:]+:(\\d+)"));
         }
