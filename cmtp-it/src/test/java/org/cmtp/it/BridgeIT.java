@@ -231,4 +231,74 @@ class BridgeIT {
         System.out.println("oversize: " + refusal);
         assertTrue(refusal.contains("552") && refusal.contains("2097152"), refusal);
     }
+
+    @Test
+    @Order(4)
+    void neomuttInTmuxReadsTheInbox() throws Exception {
+        Path message = Files.createTempFile("bridge-neomutt", ".eml");
+        Files.writeString(message, "From: " + alice.address + "\r\nTo: " + bob.address
+                + "\r\nSubject: for neomutt\r\n\r\nRead me in neomutt, through the bridge.\r\n");
+        run(Duration.ofMinutes(2), "curl", "-sS", "--fail", "smtp://" + HOST + ":" + alice.smtpPort, "--mail-from",
+                alice.address, "--mail-rcpt", bob.address, "--upload-file", message.toString(), "--user",
+                alice.address + ":" + alice.password);
+        Path muttrc = Files.createTempFile("bridge-neomutt", ".rc");
+        Files.writeString(muttrc, String.join("\n",
+                "set folder=\"imap://" + HOST + ":" + bob.imapPort + "/\"",
+                "set spoolfile=\"+INBOX\"",
+                "set imap_user=\"" + bob.address + "\"",
+                "set imap_pass=\"" + bob.password + "\"",
+                "set ssl_starttls=no", "set ssl_force_tls=no", "set record=\"\"", "set header_cache=\"\"",
+                "set message_cachedir=\"\"", "set mail_check=5", "set sort=date", "set pager_stop=yes",
+                "set wait_key=no", "set charset=utf-8", ""));
+        String socket = "cmtp-bridge-it";
+        String session = "bridge-neomutt";
+        List<String> tmux = List.of("tmux", "-L", socket);
+        run(Duration.ofSeconds(30), concat(tmux, "new-session", "-d", "-s", session, "-x", "140", "-y", "40",
+                "TERM=xterm-256color LANG=C.UTF-8 neomutt -n -F " + muttrc));
+        try {
+            String[] screen = {""};
+            Await.until(() -> {
+                screen[0] = capture(tmux, session);
+                return screen[0].contains("for neomutt");
+            }, WAIT, "neomutt lists the subject");
+            System.out.println("neomutt's index through the bridge:\n" + screen[0]);
+            run(Duration.ofSeconds(30), concat(tmux, "send-keys", "-t", session, "l"));
+            Thread.sleep(500); // the limit prompt (no condition to await on a prompt's echo besides the screen)
+            run(Duration.ofSeconds(30), concat(tmux, "send-keys", "-t", session, "~s neomutt", "Enter"));
+            Await.until(() -> {
+                String limited = capture(tmux, session);
+                return limited.contains("for neomutt") && !limited.contains("Second one");
+            }, WAIT, "the limit applies: only the message for neomutt listed");
+            run(Duration.ofSeconds(30), concat(tmux, "send-keys", "-t", session, "Enter"));
+            Await.until(() -> {
+                screen[0] = capture(tmux, session);
+                return screen[0].contains("Read me in neomutt, through the bridge.");
+            }, WAIT, "neomutt shows the text");
+            System.out.println("neomutt reading the message through the bridge:\n" + screen[0]);
+        } finally {
+            System.out.println("neomutt's last screen:\n" + capture(tmux, session));
+            new ProcessBuilder(concat(tmux, "kill-session", "-t", session)).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String capture(List<String> tmux, String session) {
+        try {
+            Process process = new ProcessBuilder(concat(tmux, "capture-pane", "-p", "-t", session))
+                    .redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String[] concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
 }
