@@ -1,6 +1,7 @@
 """BridgeIT's mail program: Python's smtplib, imaplib and email against two cmtp bridges.
 
-Usage: bridge_mail.py HOST ALICE_SMTP ALICE_PASSWORD BOB_IMAP BOB_PASSWORD ALICE BOB [REMOTE]
+Usage: bridge_mail.py HOST ALICE_SMTP ALICE_PASSWORD BOB_IMAP BOB_PASSWORD ALICE BOB [ALSO [BOB_HOST]]
+ALSO: one more recipient of the first message; BOB_HOST: where bob's bridge listens (default HOST).
 Prints one line per check; exits non-zero (with a traceback) at the first failure.
 """
 import email
@@ -15,6 +16,7 @@ from email.message import EmailMessage
 
 host, alice_smtp, alice_pw, bob_imap, bob_pw, alice, bob = sys.argv[1:8]
 remote = sys.argv[8] if len(sys.argv) > 8 else None
+bob_host = sys.argv[9] if len(sys.argv) > 9 else host
 attachment = os.urandom(70000) + "ünïcode".encode()
 
 
@@ -63,7 +65,7 @@ refused = send("Bridge hello ✓", "Hello Bob,\nthis went through two bridges.\n
                [("report ü.bin", attachment)])
 check(refused == {}, "sent to %s through SMTP AUTH, every receipt verified" % recipients)
 
-imap = imaplib.IMAP4(host, int(bob_imap))
+imap = imaplib.IMAP4(bob_host, int(bob_imap))
 try:
     imap.login(bob, "wrong")
     raise AssertionError("IMAP accepted a wrong password")
@@ -74,7 +76,7 @@ typ, caps = imap.capability()
 check(b"IDLE" in caps[0], "CAPABILITY lists IDLE")
 typ, folders = imap.list()
 check(any(b"INBOX" in f for f in folders) and any(b"\\Sent" in f for f in folders), "LIST: INBOX and Sent %s" % folders)
-deadline = time.time() + 60
+deadline = time.time() + 120
 count = 0
 while time.time() < deadline:
     typ, data = imap.select("INBOX")
@@ -135,7 +137,7 @@ line = imap.readline()
 check(line.startswith(b"+"), "IDLE continuation %s" % line)
 started = time.time()
 send("Second one", "Wake up, IDLE.", [bob])
-sock.settimeout(60)
+sock.settimeout(120)
 woke = b""
 while b"EXISTS" not in woke:
     woke = imap.readline()
