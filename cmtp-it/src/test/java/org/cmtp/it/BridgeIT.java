@@ -281,6 +281,53 @@ class BridgeIT {
         }
     }
 
+    private static final String UIDS = String.join("\n",
+            "import imaplib, sys",
+            "imap = imaplib.IMAP4(sys.argv[1], int(sys.argv[2]))",
+            "imap.login(sys.argv[3], sys.argv[4])",
+            "print(imap.status('INBOX', '(UIDVALIDITY UIDNEXT MESSAGES)')[1][0].decode())",
+            "imap.select('INBOX', readonly=True)",
+            "print('uids', imap.uid('SEARCH', None, 'ALL')[1][0].decode())",
+            "imap.logout()");
+
+    @Test
+    @Order(5)
+    void uidsAndUidValiditySurviveARestartOfTheBridge() throws Exception {
+        String before = run(Duration.ofMinutes(1), "python3", "-c", UIDS, HOST, Integer.toString(bob.imapPort),
+                bob.address, bob.password);
+        Path config = Path.of("target", "bridge-config", "bob");
+        bob.close();
+        bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, config, HOST, 15113, 15114);
+        String after = run(Duration.ofMinutes(1), "python3", "-c", UIDS, HOST, Integer.toString(bob.imapPort),
+                bob.address, bob.password);
+        assertTrue(before.contains("UIDVALIDITY") && before.matches("(?s).*uids \\d.*"), before);
+        assertEquals(before.strip(), after.strip(), "the same UIDVALIDITY, UIDNEXT and UIDs after a restart");
+    }
+
+    @Test
+    @Order(6)
+    void wrongBridgePasswordsAreRateLimited() throws Exception {
+        String script = String.join("\n",
+                "import imaplib, sys",
+                "for i in range(5):",
+                "    imap = imaplib.IMAP4(sys.argv[1], int(sys.argv[2]))",
+                "    try:",
+                "        imap.login(sys.argv[3], 'wrong-%d' % i)",
+                "        raise SystemExit('a wrong password was accepted')",
+                "    except imaplib.IMAP4.error as e:",
+                "        print('wrong', i, e)",
+                "imap = imaplib.IMAP4(sys.argv[1], int(sys.argv[2]))",
+                "try:",
+                "    imap.login(sys.argv[3], sys.argv[4])",
+                "    raise SystemExit('the right password was checked while locked')",
+                "except imaplib.IMAP4.error as e:",
+                "    print('locked', e)");
+        String output = run(Duration.ofMinutes(2), "python3", "-c", script, HOST, Integer.toString(alice.imapPort),
+                alice.address, alice.password);
+        assertTrue(output.contains("wrong 4") && output.contains("AUTHENTICATIONFAILED"), output);
+        assertTrue(output.contains("locked") && output.contains("too many wrong bridge passwords"), output);
+    }
+
     private static String capture(List<String> tmux, String session) {
         try {
             Process process = new ProcessBuilder(concat(tmux, "capture-pane", "-p", "-t", session))
