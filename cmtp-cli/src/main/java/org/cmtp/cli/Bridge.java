@@ -116,6 +116,7 @@ final class Bridge implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
+        log.println("cmtp bridge: stopping");
         try {
             imap.close();
         } catch (IOException e) {

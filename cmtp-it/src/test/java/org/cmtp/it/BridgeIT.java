@@ -53,6 +53,7 @@ class BridgeIT {
         final StringBuffer out = new StringBuffer();
         final StringBuffer err = new StringBuffer();
         final String address;
+        private final List<Thread> pumps = new ArrayList<>();
         String password;
         int imapPort;
         int smtpPort;
@@ -68,8 +69,8 @@ class BridgeIT {
             builder.environment().put("CMTP_PASSWORD", password);
             builder.environment().put("CMTP_CONFIG_DIR", config.toString());
             process = builder.start();
-            pump(process.getInputStream(), out);
-            pump(process.getErrorStream(), err);
+            pumps.add(pump(process.getInputStream(), out));
+            pumps.add(pump(process.getErrorStream(), err));
             Await.until(() -> out.toString().contains("bridge password ") || !process.isAlive(), WAIT,
                     "the bridge of " + address + " prints its password");
             assertTrue(process.isAlive(), "bridge of " + address + " stopped: " + out + err);
@@ -84,7 +85,7 @@ class BridgeIT {
             return matcher.group(1);
         }
 
-        private static void pump(java.io.InputStream in, StringBuffer into) {
+        private static Thread pump(java.io.InputStream in, StringBuffer into) {
             Thread thread = new Thread(() -> {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -96,6 +97,7 @@ class BridgeIT {
             });
             thread.setDaemon(true);
             thread.start();
+            return thread;
         }
 
         @Override
@@ -103,6 +105,9 @@ class BridgeIT {
             process.destroy(); // SIGTERM, as Ctrl-C: the shutdown hook revokes the session
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+            }
+            for (Thread pump : pumps) {
+                pump.join(5000); // its last lines, e.g. the revoked session
             }
         }
     }
