@@ -34,6 +34,8 @@ final class Arguments {
                 "to", Kind.VALUE, "per-connection", Kind.VALUE, "keyrequest", Kind.FLAG, "warm-up", Kind.VALUE));
         commands.put("signin", Map.of("password-file", Kind.VALUE));
         commands.put("signout", Map.of());
+        commands.put("bridge", Map.of("password-file", Kind.VALUE, "keys", Kind.VALUE, "imap-port", Kind.VALUE,
+                "smtp-port", Kind.VALUE, "bind", Kind.VALUE));
         commands.put("inbox", Map.of("offset", Kind.VALUE, "limit", Kind.VALUE));
         commands.put("read", Map.of("keys", Kind.VALUE, "save", Kind.VALUE, "password-file", Kind.VALUE));
         commands.put("delete", Map.of());

@@ -65,6 +65,10 @@ final class Cli {
                                                    is sent); the session is kept for the commands
                                                    below and for send from that address
               signout                              revoke this session and forget it
+              bridge ACCOUNT@DOMAIN [--password-file FILE | --keys FILE] [--imap-port N] [--smtp-port N]
+                     [--bind ADDRESS]              sign in and serve IMAP (default 1143) and SMTP
+                                                   submission (1025) on 127.0.0.1 for mail programs;
+                                                   prints the bridge password; Ctrl-C stops it
               inbox [--offset N] [--limit N]       list your messages, newest first
               read ID [--save DIR] [--keys FILE] [--password-file FILE]
                                                    decrypt and print a message; --save writes its
@@ -124,6 +128,13 @@ final class Cli {
                 case "signin" -> users(context).signIn(context.api(),
                         address("signin", context.arguments().positionals(1, "one ACCOUNT@DOMAIN").get(0)));
                 case "signout" -> users(context).signOut();
+                case "bridge" -> Bridge.run(users(context), context.api(),
+                        address("bridge", context.arguments().positionals(1, "one ACCOUNT@DOMAIN").get(0)),
+                        context.arguments().value("keys").map(Path::of).orElse(null),
+                        KnownServers.in(environment).directory(),
+                        context.arguments().value("bind").orElse("127.0.0.1"),
+                        context.arguments().integer("imap-port", 1143, 0, 65535),
+                        context.arguments().integer("smtp-port", 1025, 0, 65535), out, err);
                 case "inbox" -> users(context).inbox(context.arguments().integer("offset", 0, 0, Integer.MAX_VALUE),
                         context.arguments().integer("limit", 50, 1, 500));
                 case "read" -> users(context).read(messageId(context),

@@ -115,6 +115,20 @@ final class UserApi {
         return json(check("GET", "/api/user/keys/…", response)).asJsonObject();
     }
 
+    /** {@code {maxMessageSize, maxAttachments}}: what a sealed message may be. */
+    JsonObject limits() throws IOException, FailureException {
+        return json(send("GET", "/api/user/messages/limits", null, null)).asJsonObject();
+    }
+
+    /**
+     * Long poll: the messages newer than {@code after} (oldest first) as soon as there are any,
+     * else an empty array after {@code seconds}.
+     */
+    JsonArray waitForMail(long after, int seconds) throws IOException, FailureException {
+        String path = "/api/user/messages/wait?after=" + after + "&timeout=" + seconds;
+        return json(check("GET", path, exchange("GET", path, null, null, timeout.plusSeconds(seconds)))).asJsonArray();
+    }
+
     JsonObject submit(byte[] message) throws IOException, FailureException {
         return json(send("POST", "/api/user/messages", "application/octet-stream", message)).asJsonObject();
     }
@@ -126,7 +140,12 @@ final class UserApi {
 
     private HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body)
             throws IOException, FailureException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        return exchange(method, path, contentType, body, timeout);
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body,
+                                          Duration requestTimeout) throws IOException, FailureException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);

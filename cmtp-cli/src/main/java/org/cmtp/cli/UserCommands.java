@@ -68,19 +68,42 @@ final class UserCommands {
     // ---- signing in ---------------------------------------------------------------------
 
     int signIn(URI apiBase, MailAddress address) throws UsageException, IOException, FailureException {
+        SignedIn signedIn = signInSession(apiBase, address, null);
+        new UserSessionFile(apiBase.toString(), address.toString(), signedIn.token()).write(configDirectory);
+        out.println("signed in as " + address + " at " + apiBase + " (session " + signedIn.sessionId()
+                + ", until " + signedIn.expires() + ")");
+        return Cli.OK;
+    }
+
+    /**
+     * A session made by proof of key, held by the caller (the bridge keeps it in memory).
+     *
+     * @param api the user API with the session's token
+     * @param serverKey the server key, checked against --server-key or the pin
+     * @param keys the account's key pair, opened here
+     */
+    record SignedIn(MailAddress address, UserApi api, byte[] serverKey, Ed25519KeyPair keys, String token,
+                    String sessionId, String expires) {
+    }
+
+    /**
+     * Signs in by proof of key: the key pair from {@code keysFile} when given, else the xzibit
+     * opened here with the password. Writes no session file.
+     */
+    SignedIn signInSession(URI apiBase, MailAddress address, Path keysFile)
+            throws UsageException, IOException, FailureException {
         UserApi api = new UserApi(apiBase, null, timeout, known);
         JsonObject challenge = api.challenge(address.toString());
         byte[] serverKey = checkServerKey(api, HexFormat.of().parseHex(challenge.getString("serverKey")));
-        Ed25519KeyPair keys = openKeys(api, serverKey, address.account(), null);
+        Ed25519KeyPair keys = keysFile != null ? KeyFile.read(keysFile) : openKeys(api, serverKey, address.account(), null);
         byte[] statement = SignInStatement.bytes(challenge.getString("domain"), challenge.getString("account"), serverKey,
                 Base64.getUrlDecoder().decode(challenge.getString("challenge")),
                 Instant.ofEpochSecond(challenge.getJsonNumber("expiresEpochSecond").longValue()));
         byte[] signature = Signatures.sign(keys, statement);
         JsonObject session = api.signIn(address.account(), challenge.getString("challenge"), HexFormat.of().formatHex(signature));
-        new UserSessionFile(apiBase.toString(), address.toString(), session.getString("token")).write(configDirectory);
-        out.println("signed in as " + address + " at " + apiBase + " (session " + session.getString("sessionId")
-                + ", until " + session.getString("expires") + ")");
-        return Cli.OK;
+        String token = session.getString("token");
+        return new SignedIn(address, api.withToken(token), serverKey, keys, token, session.getString("sessionId"),
+                session.getString("expires"));
     }
 
     int signOut() throws IOException, FailureException {
@@ -215,31 +238,60 @@ final class UserCommands {
         Instant date = Clock.systemUTC().instant();
         boolean all = true;
         for (MailAddress recipient : mail.to()) {
-            JsonObject key = api.key(recipient.toString());
-            if (key == null) {
+            Optional<byte[]> publicKey = verifiedKey(api, serverKey, recipient);
+            if (publicKey.isEmpty()) {
                 out.println("KEYNOTAVAILABLE " + recipient + " (no key for the recipient: not sent)");
                 all = false;
                 continue;
             }
-            byte[] publicKey = HexFormat.of().parseHex(key.getString("publicKey"));
-            byte[] signed = new Command.KeyBind(recipient.account(), recipient.domain()).bytesToSign(publicKey);
-            if (!Signatures.verify(serverKey, signed, HexFormat.of().parseHex(key.getString("signature")))) {
-                throw new FailureException("the key of " + recipient + " is not signed by the pinned server key for"
-                        + " that address: refusing to seal to it");
-            }
-            byte[] raw = MailSender.seal(mail, recipient, publicKey, date).encode();
-            JsonObject receipt = api.submit(raw);
-            StatusWord word = StatusWord.valueOf(receipt.getString("status"));
-            byte[] hash = org.cmtp.crypto.Blake2b.hash512(raw);
-            if (!Signatures.verify(serverKey, SignedStatus.bytesToSign(word, hash),
-                    HexFormat.of().parseHex(receipt.getString("signature")))) {
-                throw new FailureException("the server's " + word + " for " + recipient
-                        + " is not signed by the pinned server key over this message");
-            }
-            out.println(word + " " + recipient + " " + HexFormat.of().formatHex(hash));
-            all &= word == StatusWord.SUCCESS;
+            byte[] raw = MailSender.seal(mail, recipient, publicKey.get(), date).encode();
+            Submitted submitted = submit(api, serverKey, recipient, raw);
+            out.println(submitted.status() + " " + recipient + " " + HexFormat.of().formatHex(submitted.hash()));
+            all &= submitted.status() == StatusWord.SUCCESS;
         }
         return all;
+    }
+
+    /**
+     * The key of {@code recipient} from the user API, its address-bound signature (PROTOCOL.md
+     * §4a) checked with the pinned server key; empty when the server has none.
+     *
+     * @throws FailureException when the signature does not hold: nothing may be sealed to that key
+     */
+    static Optional<byte[]> verifiedKey(UserApi api, byte[] serverKey, MailAddress recipient)
+            throws IOException, FailureException {
+        JsonObject key = api.key(recipient.toString());
+        if (key == null) {
+            return Optional.empty();
+        }
+        byte[] publicKey = HexFormat.of().parseHex(key.getString("publicKey"));
+        byte[] signed = new Command.KeyBind(recipient.account(), recipient.domain()).bytesToSign(publicKey);
+        if (!Signatures.verify(serverKey, signed, HexFormat.of().parseHex(key.getString("signature")))) {
+            throw new FailureException("the key of " + recipient + " is not signed by the pinned server key for"
+                    + " that address: refusing to seal to it");
+        }
+        return Optional.of(publicKey);
+    }
+
+    /** The server's signed status for one submitted message, checked over its exact bytes. */
+    record Submitted(StatusWord status, byte[] hash) {
+    }
+
+    /**
+     * Submits one sealed message and checks the server's signature over its status and the
+     * message's hash.
+     */
+    static Submitted submit(UserApi api, byte[] serverKey, MailAddress recipient, byte[] raw)
+            throws IOException, FailureException {
+        JsonObject receipt = api.submit(raw);
+        StatusWord word = StatusWord.valueOf(receipt.getString("status"));
+        byte[] hash = org.cmtp.crypto.Blake2b.hash512(raw);
+        if (!Signatures.verify(serverKey, SignedStatus.bytesToSign(word, hash),
+                HexFormat.of().parseHex(receipt.getString("signature")))) {
+            throw new FailureException("the server's " + word + " for " + recipient
+                    + " is not signed by the pinned server key over this message");
+        }
+        return new Submitted(word, hash);
     }
 
     // ---- helpers ------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class ArgumentsTest {
 
     @Test
     void usageErrorsSayWhatIsWrong() {
-        assertEquals("unknown command 'frob' (commands: keyrequest, login, send, open, bench, signin, signout, inbox, read, delete, mark, sessions, passwd)",
+        assertEquals("unknown command 'frob' (commands: keyrequest, login, send, open, bench, signin, signout, bridge, inbox, read, delete, mark, sessions, passwd)",
                 assertThrows(UsageException.class, () -> Arguments.parse("frob")).getMessage());
         assertEquals("unknown option --to for keyrequest",
                 assertThrows(UsageException.class, () -> Arguments.parse("keyrequest", "--to", "x")).getMessage());

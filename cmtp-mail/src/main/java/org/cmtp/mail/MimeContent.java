@@ -34,9 +34,9 @@ import org.cmtp.protocol.WireString;
  * @param fromHtml whether the text was made from HTML (lossy)
  * @param attachments the files, in the order of the parts
  */
-record MimeContent(String text, boolean fromHtml, List<Attachment> attachments) {
+public record MimeContent(String text, boolean fromHtml, List<Attachment> attachments) {
 
-    static MimeContent of(Part message) throws MessagingException, IOException {
+    public static MimeContent of(Part message) throws MessagingException, IOException {
         Walk walk = new Walk();
         walk.part(message);
         String text = !walk.plain.isEmpty() ? String.join("\n\n", walk.plain)

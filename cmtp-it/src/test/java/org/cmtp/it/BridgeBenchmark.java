@@ -1,0 +1,76 @@
+package org.cmtp.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.cmtp.client.CmtpClient;
+import org.cmtp.client.MailSender;
+import org.cmtp.client.OutgoingMail;
+import org.cmtp.client.Receipt;
+import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.message.MailAddress;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge's figures (docs/BENCHMARKS.md, "Bridge"), not a test of correctness: bob's
+ * mailbox gets 1,000 sealed 1 KiB messages over CMTP; his bridge starts; Python's imaplib
+ * signs in, selects INBOX and FETCHes every message's BODY.PEEK[] (first time: each one
+ * fetched from the user API and decrypted; then from the bridge's memory); then alice's
+ * bridge takes 1 MiB attachments over smtplib, each answered 250 once sealed, submitted and
+ * its receipt verified. Run with {@code -Dit.test=BridgeBenchmark}; 127.0.0.113, ports
+ * 15141–15154.
+ */
+class BridgeBenchmark {
+
+    private static final int MESSAGES = Integer.getInteger("bridge.bench.messages", 1000);
+    private static final int ROUNDS = Integer.getInteger("bridge.bench.rounds", 5);
+
+    @Test
+    void imapFetchAndSmtpSubmission() throws Exception {
+        String host = "127.0.0.113";
+        try (LaunchedServer server = new LaunchedServer(host, 15141, 15142, LaunchedServer.freshDataDir("bridge-bench"),
+                "bench.test", "bench-admin-password").start()) {
+            AdminClient admin = new AdminClient(server.http(), "admin", "bench-admin-password");
+            admin.createAccount("alice", "alice-password-1234");
+            admin.createAccount("bob", "bob-password-123456");
+            MailAddress alice = new MailAddress("alice", "bench.test");
+            MailAddress bob = new MailAddress("bob", "bench.test");
+            String text = "x".repeat(1000) + "\n";
+            long filling = System.nanoTime();
+            try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(host, 15141), Duration.ofSeconds(30),
+                    Duration.ofSeconds(30))) {
+                MailSender sender = new MailSender(client, client.serverKey(), Clock.systemUTC());
+                for (int i = 0; i < MESSAGES; i++) {
+                    for (Receipt receipt : sender.send(OutgoingMail.from(alice).to(bob).subject("bench " + i).text(text)
+                            .build())) {
+                        assertTrue(receipt.delivered(), receipt.toString());
+                    }
+                }
+            }
+            System.out.printf("filled bob's mailbox with %d sealed 1 KiB messages in %.1f s%n", MESSAGES,
+                    (System.nanoTime() - filling) / 1e9);
+            Path configs = Files.createDirectories(Path.of("target", "bridge-bench-config"));
+            long starting = System.nanoTime();
+            try (BridgeIT.BridgeProcess bobBridge = new BridgeIT.BridgeProcess(server, bob.toString(),
+                    "bob-password-123456", BridgeIT.fresh(configs.resolve("bob")), host, 15151, 15152)) {
+                System.out.printf("bob's bridge: signed in (proof of key) and listed %d messages, listening after %.2f s"
+                        + " (JVM start included)%n", MESSAGES, (System.nanoTime() - starting) / 1e9);
+                try (BridgeIT.BridgeProcess aliceBridge = new BridgeIT.BridgeProcess(server, alice.toString(),
+                        "alice-password-1234", BridgeIT.fresh(configs.resolve("alice")), host, 15153, 15154)) {
+                    String output = BridgeIT.run(Duration.ofMinutes(10), "python3", "src/test/python/bridge_bench.py",
+                            host, Integer.toString(bobBridge.imapPort), bob.toString(), bobBridge.password,
+                            Integer.toString(aliceBridge.smtpPort), alice.toString(), aliceBridge.password,
+                            Integer.toString(MESSAGES), Integer.toString(ROUNDS));
+                    assertTrue(output.contains("median"), output);
+                }
+            }
+            System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).strip());
+        }
+    }
+}
