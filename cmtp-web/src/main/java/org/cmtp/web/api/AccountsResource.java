@@ -130,7 +130,7 @@ public class AccountsResource {
                     "give a password, or a publicKey and an xzibit made by the client");
         }
         return Response.created(UriBuilder.fromResource(AccountsResource.class).path(created.getName()).build())
-                .entity(view(created)).build();
+                .entity(withUsage(view(created), created)).build();
     }
 
     @GET
