@@ -61,25 +61,12 @@ class AdminSurfacesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = onOwnDatabase(new LaunchedServer(HOST, 16410, HTTPS_PORT, LaunchedServer.freshDataDir("admin-surfaces"),
-                "surfaces.test", PASSWORD), "cmtp_tests_admin_surfaces")
+        server = new LaunchedServer(HOST, 16410, HTTPS_PORT, LaunchedServer.freshDataDir("admin-surfaces"),
+                "surfaces.test", PASSWORD)
                 .with("CMTP_ADMIN_NETWORKS", OPERATOR + "/32," + GUESSER + "/32")
                 .with("CMTP_ADMIN_LOGIN_FAILURES", Integer.toString(ALLOWED_FAILURES))
                 .with("CMTP_ADMIN_LOCKOUT", Integer.toString(FIRST_LOCKOUT))
                 .start();
-    }
-
-    /**
-     * Under {@code -Ppostgresql}: a fresh database of this test's own ({@code cmtp_tests_*}, the names this
-     * suite's helpers may use) instead of the {@code cmtp_it_*} one LaunchedServer would make.
-     */
-    private static LaunchedServer onOwnDatabase(LaunchedServer server, String database) throws Exception {
-        if (org.cmtp.it.support.PostgresDatabases.enabled()) {
-            org.cmtp.it.support.PostgresDatabases.recreate(database);
-            server.with("CMTP_DB_URL", org.cmtp.it.support.PostgresDatabases.serverUrl() + database)
-                    .with("CMTP_DB_USER", org.cmtp.it.support.PostgresDatabases.user());
-        }
-        return server;
     }
 
     @AfterAll

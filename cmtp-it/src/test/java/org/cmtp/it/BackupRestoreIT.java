@@ -69,10 +69,10 @@ class BackupRestoreIT {
         if (PostgresDatabases.enabled()) {
             // with CMTP_DB_URL the launcher keeps bodies in the database unless told otherwise
             source.with("CMTP_BODY_DIR", data.resolve("bodies").toString())
-                    .with("CMTP_DB_URL", PostgresDatabases.recreate("cmtp_release_backup_source"))
+                    .with("CMTP_DB_URL", PostgresDatabases.recreate(PostgresDatabases.name("backup_source")))
                     .with("CMTP_DB_USER", PostgresDatabases.user());
             copy.with("CMTP_BODY_DIR", restored.resolve("bodies").toString())
-                    .with("CMTP_DB_URL", PostgresDatabases.recreate("cmtp_release_backup_restored"))
+                    .with("CMTP_DB_URL", PostgresDatabases.recreate(PostgresDatabases.name("backup_restored")))
                     .with("CMTP_DB_USER", PostgresDatabases.user());
         }
         try (source; copy) {

@@ -45,7 +45,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two domains talking: alpha.test on 127.0.0.2 and beta.test on 127.0.0.3, both on port
- * 9001, found through MX records served by a real DNS server on loopback. Mail and keys
+ * 18963 (the domains' CMTP port, {@code CMTP_MX_PORT}: not 9001, so that a server an
+ * operator runs here does not collide), found through MX records served by a real DNS
+ * server on loopback. Mail and keys
  * cross between them; beta goes down and comes back; beta's key changes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -61,6 +63,9 @@ class FederationIT {
             """;
     private static final MailAddress ALICE = new MailAddress("alice", "alpha.test");
     private static final MailAddress BOB = new MailAddress("bob", "beta.test");
+
+    /** The CMTP port of both domains, which their MX records lead to. */
+    private static final int CMTP_PORT = 18963;
 
     private static LoopbackDnsServer dns;
     private static LaunchedServer alpha;
@@ -94,8 +99,9 @@ class FederationIT {
     }
 
     private static LaunchedServer domain(String name, String address, int httpPort, Path data) {
-        return new LaunchedServer(address, 9001, httpPort, data, name, name.equals("alpha.test") ? "pw-alpha" : "pw-beta")
+        return new LaunchedServer(address, CMTP_PORT, httpPort, data, name, name.equals("alpha.test") ? "pw-alpha" : "pw-beta")
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
+                .with("CMTP_MX_PORT", Integer.toString(CMTP_PORT))
                 // The MX records point at loopback, which the relay dials only when told to.
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.2/32,127.0.0.3/32")
                 .with("CMTP_RETRY_INITIAL", "2")
@@ -170,7 +176,7 @@ class FederationIT {
         byte[] alphaKey = serverKey(alphaAdmin);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 0)); // not in 127.0.0.1/32
-            socket.connect(new InetSocketAddress("127.0.0.2", 9001), 5000);
+            socket.connect(new InetSocketAddress("127.0.0.2", CMTP_PORT), 5000);
             RawCmtpConnection cmtp = new RawCmtpConnection(socket);
             cmtp.readText();
             Replies.expectStatus(cmtp.send(mail.command()), "DELIVERYFAILURE",
@@ -212,7 +218,7 @@ class FederationIT {
     // --- helpers ---
 
     private static List<Receipt> sendToBob(String subject, String text, Attachment... attachments) throws Exception {
-        try (CmtpClient home = CmtpClient.connect(new InetSocketAddress("127.0.0.2", 9001), Duration.ofSeconds(5),
+        try (CmtpClient home = CmtpClient.connect(new InetSocketAddress("127.0.0.2", CMTP_PORT), Duration.ofSeconds(5),
                 Duration.ofSeconds(30))) {
             MailSender sender = new MailSender(home, home.serverKey(), Clock.systemUTC());
             return sender.send(OutgoingMail.from(ALICE).to(BOB).subject(subject).text(text).attach(attachments).build());
@@ -225,7 +231,7 @@ class FederationIT {
         MailBytes mail = MailBytes.to("bob", "beta.test").from("alice", "alpha.test")
                 .body(org.cmtp.sodium.Libsodium.boxSeal(("\0" + subject + "\0" + Instant.now() + "\0\0text")
                         .getBytes(StandardCharsets.UTF_8), org.cmtp.sodium.Libsodium.pkToCurve25519(bobKey)));
-        try (CmtpClient home = CmtpClient.connect(new InetSocketAddress("127.0.0.2", 9001), Duration.ofSeconds(5),
+        try (CmtpClient home = CmtpClient.connect(new InetSocketAddress("127.0.0.2", CMTP_PORT), Duration.ofSeconds(5),
                 Duration.ofSeconds(30))) {
             byte[] alphaKey = home.serverKey();
             StatusWord word = home.mail(mail.message(), MailBytes.ZERO_PROOF_OF_WORK, alphaKey).word();
@@ -234,7 +240,7 @@ class FederationIT {
     }
 
     private static Ed25519KeyPair bobsKeys() throws Exception {
-        try (CmtpClient betaClient = CmtpClient.connect(new InetSocketAddress("127.0.0.3", 9001), Duration.ofSeconds(5),
+        try (CmtpClient betaClient = CmtpClient.connect(new InetSocketAddress("127.0.0.3", CMTP_PORT), Duration.ofSeconds(5),
                 Duration.ofSeconds(30))) {
             return betaClient.login("bob", betaClient.serverKey()).open("bob's password".toCharArray());
         }

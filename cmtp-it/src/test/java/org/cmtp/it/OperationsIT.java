@@ -64,7 +64,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * line per message event (as JSON with {@code CMTP_LOG_FORMAT=json}), the admin password
  * changed without a restart and at once on every instance of the database, quotas and
  * retention, and the Grafana dashboard's metrics. Two instances of {@code ops.test} share
- * one PostgreSQL database ({@code cmtp_ops_shared}); {@code far.test} is another domain
+ * one PostgreSQL database (this run's {@code ops_shared}); {@code far.test} is another domain
  * they relay to, and {@code gone.test} a domain whose server never answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -98,7 +98,7 @@ class OperationsIT {
 
     @BeforeAll
     void start() throws Exception {
-        database = PostgresDatabases.recreate("cmtp_ops_shared");
+        database = PostgresDatabases.recreate(PostgresDatabases.name("ops_shared"));
         a = instance(A_HOST, A_CMTP, A_HTTP, "ops-a").with("CMTP_LOG_FORMAT", "json")
                 .with("CMTP_RETENTION_DAYS", "7").with("CMTP_RETENTION_INTERVAL", "3");
         b = instance(B_HOST, B_CMTP, B_HTTP, "ops-b");

@@ -92,8 +92,8 @@ class RelayPromisesIT {
 
     private static LaunchedServer server(String domains, String host, int cmtpPort, int httpPort, String data,
             String password) throws Exception {
-        return onOwnDatabase(new LaunchedServer(host, cmtpPort, httpPort, LaunchedServer.freshDataDir(data), domains,
-                password), "cmtp_tests_" + data.replace('-', '_'))
+        return new LaunchedServer(host, cmtpPort, httpPort, LaunchedServer.freshDataDir(data), domains,
+                password)
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(MX_PORT))
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.150/31,127.0.0.152/31")
@@ -102,19 +102,6 @@ class RelayPromisesIT {
                 .with("CMTP_QUEUE_LIFETIME", Integer.toString(QUEUE_LIFETIME))
                 .with("CMTP_KEY_CACHE_TTL", "1")
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32");
-    }
-
-    /**
-     * Under {@code -Ppostgresql}: a fresh database of this test's own ({@code cmtp_tests_*}, the names this
-     * suite's helpers may use) instead of the {@code cmtp_it_*} one LaunchedServer would make.
-     */
-    private static LaunchedServer onOwnDatabase(LaunchedServer server, String database) throws Exception {
-        if (org.cmtp.it.support.PostgresDatabases.enabled()) {
-            org.cmtp.it.support.PostgresDatabases.recreate(database);
-            server.with("CMTP_DB_URL", org.cmtp.it.support.PostgresDatabases.serverUrl() + database)
-                    .with("CMTP_DB_USER", org.cmtp.it.support.PostgresDatabases.user());
-        }
-        return server;
     }
 
     @AfterAll

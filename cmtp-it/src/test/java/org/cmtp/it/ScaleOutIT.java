@@ -74,6 +74,8 @@ class ScaleOutIT {
             mx IN A 127.0.0.8
             """;
     /** Messages queued per round: two batches of the worker's 20, so both workers get some. */
+    /** Every instance's CMTP port, which the MX records lead to: not 9001, which an operator's server may hold. */
+    private static final int CMTP_PORT = 18714;
     private static final int ROUND = 40;
     /** Seconds of a relay lease: short, so the killed instance's claims come free soon. */
     private static final int LEASE = 10;
@@ -102,7 +104,7 @@ class ScaleOutIT {
         database = new org.postgresql.Driver().connect(alphaDatabase, properties);
         alpha1 = alpha("127.0.0.6", 18711, "alpha1");
         alpha2 = alpha("127.0.0.7", 18712, "alpha2");
-        beta = configured(new LaunchedServer("127.0.0.8", 9001, 18713, LaunchedServer.freshDataDir("scaleout-beta"),
+        beta = configured(new LaunchedServer("127.0.0.8", CMTP_PORT, 18713, LaunchedServer.freshDataDir("scaleout-beta"),
                 "beta.test", "pw-beta"));
         // All at once: the two alpha instances race to migrate the schema and to make the
         // server key and the admin credential on the same empty database.
@@ -130,7 +132,7 @@ class ScaleOutIT {
 
     private static LaunchedServer alpha(String address, int httpPort, String name) throws Exception {
         Path data = LaunchedServer.freshDataDir("scaleout-" + name);
-        return configured(new LaunchedServer(address, 9001, httpPort, data, "alpha.test", "pw-alpha"))
+        return configured(new LaunchedServer(address, CMTP_PORT, httpPort, data, "alpha.test", "pw-alpha"))
                 .with("CMTP_DB_URL", alphaDatabase)
                 .with("CMTP_DB_USER", PostgresDatabases.user())
                 .with("CMTP_RELAY_LEASE", Integer.toString(LEASE));
@@ -138,6 +140,7 @@ class ScaleOutIT {
 
     private static LaunchedServer configured(LaunchedServer server) {
         return server.with("CMTP_DNS_SERVERS", dns.hostAndPort())
+                .with("CMTP_MX_PORT", Integer.toString(CMTP_PORT))
                 // The MX records point at loopback, which the relay dials only when told to.
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.6/32,127.0.0.7/32,127.0.0.8/32")
                 .with("CMTP_DELIVERY_DEADLINE", Integer.toString(LEASE - 2)) // an attempt ends within its lease
