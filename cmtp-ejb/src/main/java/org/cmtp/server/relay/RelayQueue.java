@@ -34,6 +34,18 @@ public class RelayQueue {
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
 
+    /** For the container, which injects the entity manager. */
+    public RelayQueue() {
+    }
+
+    /**
+     * Outside a container: on {@code em}, whose transactions the caller begins and ends
+     * (RelayQueueContractTest runs the queries on H2 and PostgreSQL this way).
+     */
+    RelayQueue(EntityManager em) {
+        this.em = em;
+    }
+
     public long enqueue(QueuedMessage message) {
         em.persist(message);
         em.flush();
