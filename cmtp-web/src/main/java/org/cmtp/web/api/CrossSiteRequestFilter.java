@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,15 +29,21 @@ public class CrossSiteRequestFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!STATE_CHANGING.contains(request.getMethod())
-                || request.getUriInfo().getPath().replaceFirst("^/", "").startsWith("user/")) {
-            return;
+        refusal(request.getMethod(), request.getUriInfo().getPath(), request.getHeaderString(HEADER))
+                .ifPresent(reason -> request.abortWith(Problem.response(Response.Status.FORBIDDEN, reason, HEADER)));
+    }
+
+    /**
+     * Why a request of {@code method} to {@code path} (relative to {@code /api}) with the
+     * header's {@code value} (null: absent) is refused, or empty when it may go on.
+     */
+    static Optional<String> refusal(String method, String path, String value) {
+        if (!STATE_CHANGING.contains(method) || path.replaceFirst("^/", "").startsWith("user/")) {
+            return Optional.empty();
         }
-        String value = request.getHeaderString(HEADER);
         if (value == null || value.isBlank()) {
-            request.abortWith(Problem.response(Response.Status.FORBIDDEN, request.getMethod()
-                    + " needs the header " + HEADER + " (e.g. " + HEADER + ": cmtp), against cross-site requests",
-                    HEADER));
+            return Optional.of(method + " needs the header " + HEADER + " (e.g. " + HEADER + ": cmtp), against cross-site requests");
         }
+        return Optional.empty();
     }
 }
