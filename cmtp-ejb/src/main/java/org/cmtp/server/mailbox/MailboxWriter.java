@@ -45,6 +45,17 @@ public class MailboxWriter {
     @Inject
     private BodyFiles bodyFiles;
 
+    /** For the container, which injects the collaborators. */
+    public MailboxWriter() {
+    }
+
+    /** Outside a container (MailboxWriterTest): the group commit over the given collaborators. */
+    MailboxWriter(Mailbox mailbox, CommitsToDisk disk, BodyFiles bodyFiles) {
+        this.mailbox = mailbox;
+        this.disk = disk;
+        this.bodyFiles = bodyFiles;
+    }
+
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queued = new ArrayDeque<>();
     private boolean committing;
