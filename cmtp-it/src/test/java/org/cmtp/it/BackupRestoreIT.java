@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -47,6 +48,12 @@ import org.junit.jupiter.api.Test;
  */
 class BackupRestoreIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int SOURCE_CMTP = FreePorts.take();
+    private static final int SOURCE_HTTP = FreePorts.take();
+    private static final int COPY_CMTP = FreePorts.take();
+    private static final int COPY_HTTP = FreePorts.take();
+
     private static final String DOMAIN = "backup.test";
     private static final String ADMIN_PASSWORD = "backup-admin-password";
     private static final int CLIENTS = 3;
@@ -64,8 +71,8 @@ class BackupRestoreIT {
         Path data = LaunchedServer.freshDataDir("backup-source");
         Path restored = LaunchedServer.freshDataDir("backup-restored");
         Path backup = LaunchedServer.freshDataDir("backup-copy");
-        LaunchedServer source = new LaunchedServer("127.0.0.141", 15711, 15712, data, DOMAIN, ADMIN_PASSWORD);
-        LaunchedServer copy = new LaunchedServer("127.0.0.142", 15721, 15722, restored, DOMAIN, ADMIN_PASSWORD);
+        LaunchedServer source = new LaunchedServer("127.0.0.141", SOURCE_CMTP, SOURCE_HTTP, data, DOMAIN, ADMIN_PASSWORD);
+        LaunchedServer copy = new LaunchedServer("127.0.0.142", COPY_CMTP, COPY_HTTP, restored, DOMAIN, ADMIN_PASSWORD);
         if (PostgresDatabases.enabled()) {
             // with CMTP_DB_URL the launcher keeps bodies in the database unless told otherwise
             source.with("CMTP_BODY_DIR", data.resolve("bodies").toString())

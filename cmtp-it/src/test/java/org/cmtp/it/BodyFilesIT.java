@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -42,8 +43,8 @@ import org.junit.jupiter.api.Test;
 class BodyFilesIT {
 
     private static final String DOMAIN = "files.test";
-    private static final int CMTP = 19991;
-    private static final int HTTP = 18991;
+    private static final int CMTP = FreePorts.take();
+    private static final int HTTP = FreePorts.take();
 
     @Test
     void largeBodiesLiveInFilesThatFollowTheirMessages() throws Exception {

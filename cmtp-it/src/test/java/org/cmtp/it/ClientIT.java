@@ -39,6 +39,7 @@ import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +54,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "client.test";
     private static final String ADMIN_PASSWORD = "pw-client";
@@ -79,7 +84,7 @@ class ClientIT {
             }
         }
         Files.createDirectories(work);
-        server = new LaunchedServer("127.0.0.1", 19951, 18951, data, DOMAIN, ADMIN_PASSWORD)
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
                 // nobody may relay here: mail for another domain is refused, as for any outsider
                 .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32").start();
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
@@ -196,7 +201,7 @@ class ClientIT {
                     .encode();
             ReceiptInvalidException e = assertThrows(ReceiptInvalidException.class,
                     () -> client.mail(raw, ProofOfWork.none(), wrongKey));
-            assertTrue(e.getMessage().startsWith("127.0.0.1:19951 MAIL: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("127.0.0.1:" + CMTP_PORT + " MAIL: "), e.getMessage());
         }
     }
 
@@ -217,7 +222,7 @@ class ClientIT {
     @Test
     void theOutboundConnectionFactoryIsBoundForApplications() throws Exception {
         assertTrue(server.log().contains("CMTP outbound connection factory bound at java:app/cmtp/ConnectionFactory: "
-                + "CmtpConnectionFactory[127.0.0.1:19951]"), "the start-up lookup succeeded");
+                + "CmtpConnectionFactory[127.0.0.1:" + CMTP_PORT + "]"), "the start-up lookup succeeded");
         assertFalse(server.log().contains("java:app/cmtp/ConnectionFactory is not available"));
     }
 

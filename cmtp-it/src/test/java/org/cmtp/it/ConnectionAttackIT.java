@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -44,6 +45,10 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionAttackIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
+
     private static final String DOMAIN = "attack.test";
     private static final String PASSWORD = "connection attack admin password";
     private static final int PER_CLIENT = 4;
@@ -57,7 +62,7 @@ class ConnectionAttackIT {
     @BeforeAll
     static void start() throws Exception {
         Path data = LaunchedServer.freshDataDir("connection-attack");
-        server = new LaunchedServer("127.0.0.1", 17101, 17102, data, DOMAIN, PASSWORD)
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
                 .with("CMTP_WRITE_TIMEOUT", "2")
                 .with("CMTP_MAIL_STALL_TIMEOUT", "2")
                 .with("CMTP_IDLE_TIMEOUT", "30")

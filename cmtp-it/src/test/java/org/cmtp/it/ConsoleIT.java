@@ -35,6 +35,7 @@ import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.ProofOfWork;
 import org.cmtp.client.Receipt;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.TestHttp;
@@ -65,6 +66,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
+    private static final int FAR_CMTP = FreePorts.take();
+    private static final int FAR_HTTP = FreePorts.take();
+    private static final int CHROMEDRIVER_PORT = FreePorts.take();
+
     private static final String DOMAIN = "console.test";
     private static final String PASSWORD = "console-admin-pw";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -90,12 +98,12 @@ class ConsoleIT {
             }
             Files.createDirectories(dir);
         }
-        server = new LaunchedServer("127.0.0.1", 19801, 18801, data, DOMAIN, PASSWORD)
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
                 // routed.test for the DNS page (nothing listens there); far.test is the other server
-                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001,far.test=127.0.0.1:19802")
+                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001,far.test=127.0.0.1:" + FAR_CMTP)
                 // a queued message stays queued for the queue page: its first retry is far away
                 .with("CMTP_RETRY_INITIAL", "3600");
-        far = new LaunchedServer("127.0.0.1", 19802, 18802, farData, "far.test", "far-admin-pw");
+        far = new LaunchedServer("127.0.0.1", FAR_CMTP, FAR_HTTP, farData, "far.test", "far-admin-pw");
         // both boots at once: each takes a minute or more on this machine
         Thread farStart = new Thread(() -> {
             try {
@@ -207,7 +215,7 @@ class ConsoleIT {
 
     @Test
     void anOperatorManagesTheServerInTheConsole() throws Exception {
-        browser = HeadlessChromium.start(DOWNLOADS, 18809);
+        browser = HeadlessChromium.start(DOWNLOADS, CHROMEDRIVER_PORT);
         wait = new WebDriverWait(browser, TIMEOUT);
         browser.get(server.http().toString());
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -57,10 +58,10 @@ class CrashSafetyIT {
     private static final String HOME = "home.test";
     private static final String FAR = "far.test";
     private static final String FAR_HOST = "127.0.0.9";
-    private static final int HOME_CMTP = 19701;
-    private static final int HOME_HTTP = 18701;
-    private static final int FAR_CMTP = 19702;
-    private static final int FAR_HTTP = 18702;
+    private static final int HOME_CMTP = FreePorts.take();
+    private static final int HOME_HTTP = FreePorts.take();
+    private static final int FAR_CMTP = FreePorts.take();
+    private static final int FAR_HTTP = FreePorts.take();
     private static final List<String> LOCAL_ACCOUNTS = List.of("ann", "ben", "cid", "dot");
     private static final List<String> FAR_ACCOUNTS = List.of("fay", "gus");
     private static final int CLIENTS = 6;

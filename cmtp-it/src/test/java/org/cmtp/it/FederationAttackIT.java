@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
-import org.cmtp.it.support.HostileRemoteServer;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HostileRemoteServer.Behaviour;
+import org.cmtp.it.support.HostileRemoteServer;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Attacks on federation from the network, each performed against a running server over
  * real sockets (issue 14, items 2 and 4). alpha.test (127.0.0.51) is attacked; beta.test
- * (127.0.0.52) is a well-behaved other domain. Everything listens on loopback, port 17201:
+ * (127.0.0.52) is a well-behaved other domain. Everything listens on loopback, on one port chosen per run (FreePorts):
  * the MX records of a real DNS server on loopback point there.
  *
  * <ul>
@@ -61,7 +62,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationAttackIT {
 
-    private static final int CMTP = 17201;
+    /** Ports of this run (FreePorts). */
+    private static final int DNS_PORT = FreePorts.take();
+    private static final int ALPHA_HTTP = FreePorts.take();
+    private static final int BETA_HTTP = FreePorts.take();
+
+    private static final int CMTP = FreePorts.take();
     private static final String ALPHA = "127.0.0.51";
     private static final String BETA = "127.0.0.52";
     private static final String TWIN_RELAY = "127.0.0.53";
@@ -91,16 +97,16 @@ class FederationAttackIT {
 
     @BeforeAll
     static void startDomains() throws Exception {
-        dns = LoopbackDnsServer.start(17200,
+        dns = LoopbackDnsServer.start(DNS_PORT,
                 LoopbackDnsServer.zone("alpha.test.", ZONE.formatted("alpha.test", ALPHA)),
                 LoopbackDnsServer.zone("beta.test.", ZONE.formatted("beta.test", BETA)),
                 LoopbackDnsServer.zone("mirror.test.", ZONE.formatted("mirror.test", ALPHA)),
                 LoopbackDnsServer.zone("twin.test.", ZONE.formatted("twin.test", TWIN_RELAY)),
                 LoopbackDnsServer.zone("inside.test.", ZONE.formatted("inside.test", FORBIDDEN)));
-        alpha = domain("alpha.test", ALPHA, 17202)
+        alpha = domain("alpha.test", ALPHA, ALPHA_HTTP)
                 .with("CMTP_ROUTES", "pow.test=" + POW + ":" + CMTP + ",trickle.test=" + TRICKLE + ":" + CMTP
                         + ",deaf.test=" + DEAF + ":" + CMTP);
-        beta = domain("beta.test", BETA, 17203);
+        beta = domain("beta.test", BETA, BETA_HTTP);
         Thread betaStarting = new Thread(() -> start(beta));
         betaStarting.start();
         start(alpha);

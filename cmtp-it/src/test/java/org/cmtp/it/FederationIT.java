@@ -28,6 +28,7 @@ import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -53,6 +54,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int ALPHA_HTTP = FreePorts.take();
+    private static final int BETA_HTTP = FreePorts.take();
+
     private static final String ZONES = """
             $TTL 60
             @ IN SOA ns.%1$s. hostmaster.%1$s. 1 3600 600 86400 60
@@ -65,7 +70,7 @@ class FederationIT {
     private static final MailAddress BOB = new MailAddress("bob", "beta.test");
 
     /** The CMTP port of both domains, which their MX records lead to. */
-    private static final int CMTP_PORT = 18963;
+    private static final int CMTP_PORT = FreePorts.take();
 
     private static LoopbackDnsServer dns;
     private static LaunchedServer alpha;
@@ -78,9 +83,9 @@ class FederationIT {
         dns = LoopbackDnsServer.start(LoopbackDnsServer.zone("alpha.test.", ZONES.formatted("alpha.test", "127.0.0.2")),
                 LoopbackDnsServer.zone("beta.test.", ZONES.formatted("beta.test", "127.0.0.3")));
         Path sample = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
-        alpha = domain("alpha.test", "127.0.0.2", 18961, LaunchedServer.freshDataDir("federation-alpha"))
+        alpha = domain("alpha.test", "127.0.0.2", ALPHA_HTTP, LaunchedServer.freshDataDir("federation-alpha"))
                 .with("CMTP_APPS", sample.toString());
-        beta = domain("beta.test", "127.0.0.3", 18962, LaunchedServer.freshDataDir("federation-beta"));
+        beta = domain("beta.test", "127.0.0.3", BETA_HTTP, LaunchedServer.freshDataDir("federation-beta"));
         alpha.start();
         beta.start();
         alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-alpha");
@@ -191,7 +196,7 @@ class FederationIT {
         String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         beta.close();
         // a new installation: a new key
-        beta = domain("beta.test", "127.0.0.3", 18962, LaunchedServer.freshDataDir("federation-beta"));
+        beta = domain("beta.test", "127.0.0.3", BETA_HTTP, LaunchedServer.freshDataDir("federation-beta"));
         beta.start();
         betaAdmin.createAccount("bob", "bob's password");
         Thread.sleep(1500); // past the key cache time of 1 s

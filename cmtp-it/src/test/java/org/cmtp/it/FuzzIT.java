@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Random;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.ProtocolOracle;
@@ -49,6 +50,10 @@ import org.junit.jupiter.api.Test;
  * that does not close, or a warning in the server's log.
  */
 class FuzzIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final int INPUTS = Integer.getInteger("fuzz.inputs", 3000);
     private static final int DECODER_INPUTS = Integer.getInteger("fuzz.decoder.inputs", 1_000_000);
@@ -95,7 +100,7 @@ class FuzzIT {
     @Test
     void theServerAnswersMutatedVectorsExactlyAsTheProtocolSays() throws Exception {
         String password = "fuzz admin password";
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19982, 18982, LaunchedServer.freshDataDir("fuzz-server"),
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, LaunchedServer.freshDataDir("fuzz-server"),
                 DOMAIN, password)
                 .with("CMTP_IDLE_TIMEOUT", "3")
                 .with("CMTP_MESSAGE_TIMEOUT", "5")

@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeapWatch;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
@@ -49,6 +50,10 @@ import org.junit.jupiter.api.Test;
  * the message timeout (8 s), which is what makes it hostile at any scale.
  */
 class HostileLoadIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "hostile.test";
     private static final String PASSWORD = "hostile admin password";
@@ -76,7 +81,7 @@ class HostileLoadIT {
     @BeforeAll
     static void start() throws Exception {
         Path data = LaunchedServer.freshDataDir("hostile-load");
-        server = new LaunchedServer("127.0.0.1", 19981, 18981, data, DOMAIN, PASSWORD)
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
                 .with("CMTP_JAVA_OPTS", "-Xmx512m")
                 .with("CMTP_IDLE_TIMEOUT", "4")
                 .with("CMTP_MESSAGE_TIMEOUT", "8")

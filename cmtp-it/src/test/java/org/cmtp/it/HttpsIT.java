@@ -34,6 +34,7 @@ import javax.net.ssl.SSLSocket;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.TestHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +59,8 @@ class HttpsIT {
 
     private static final String HOST = "127.0.0.101";
     private static final String OUTSIDE = "127.0.0.102";
-    private static final int CMTP_PORT = 16301;
-    private static final int HTTPS_PORT = 16380;
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTPS_PORT = FreePorts.take();
     private static final String PASSWORD = "https-admin-password";
     private static final Pattern LOGGED_FINGERPRINT =
             Pattern.compile("CMTP HTTPS certificate SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");

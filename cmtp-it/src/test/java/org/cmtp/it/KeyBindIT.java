@@ -22,9 +22,10 @@ import java.util.Optional;
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.InvalidSignatureException;
 import org.cmtp.client.ScriptedServer;
-import org.cmtp.it.support.CommandLineClient;
-import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.CommandLineClient.Run;
+import org.cmtp.it.support.CommandLineClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -49,10 +50,16 @@ import org.junit.jupiter.api.TestInstance;
  * and cannot be talked back down to version 1, and servers relay keys with it.
  *
  * <p>Servers: keybind.test on 127.0.0.71, far.test on 127.0.0.72 (reached by a static
- * route); ports 17401–17412.
+ * route); ports chosen per run (FreePorts).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeyBindIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int FAR_CMTP = FreePorts.take();
+    private static final int FAR_HTTP = FreePorts.take();
+    private static final int HOME_CMTP = FreePorts.take();
+    private static final int HOME_HTTP = FreePorts.take();
 
     private static final String DOMAIN = "keybind.test";
     private static final String FAR = "far.test";
@@ -69,11 +76,11 @@ class KeyBindIT {
 
     @BeforeAll
     void startServers() throws Exception {
-        far = new LaunchedServer("127.0.0.72", 17402, 17412, LaunchedServer.freshDataDir("keybind-far"), FAR, PASSWORD)
+        far = new LaunchedServer("127.0.0.72", FAR_CMTP, FAR_HTTP, LaunchedServer.freshDataDir("keybind-far"), FAR, PASSWORD)
                 .start();
         carolKey = key(new AdminClient(far.http(), "admin", PASSWORD).createAccount("carol", "carol-password-1234"));
-        home = new LaunchedServer("127.0.0.71", 17401, 17411, LaunchedServer.freshDataDir("keybind-home"), DOMAIN, PASSWORD)
-                .with("CMTP_ROUTES", FAR + "=127.0.0.72:17402")
+        home = new LaunchedServer("127.0.0.71", HOME_CMTP, HOME_HTTP, LaunchedServer.freshDataDir("keybind-home"), DOMAIN, PASSWORD)
+                .with("CMTP_ROUTES", FAR + "=127.0.0.72:" + FAR_CMTP)
                 .start();
         admin = new AdminClient(home.http(), "admin", PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -32,12 +33,23 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int RESTART_CMTP = FreePorts.take();
+    private static final int RESTART_HTTP = FreePorts.take();
+    private static final int FSYNC_CMTP = FreePorts.take();
+    private static final int FSYNC_HTTP = FreePorts.take();
+    private static final int SIDE_BY_SIDE_CMTP = FreePorts.take();
+    private static final int FIRST_HTTP = FreePorts.take();
+    private static final int SECOND_HTTP = FreePorts.take();
+    private static final int REDEPLOY_CMTP = FreePorts.take();
+    private static final int REDEPLOY_HTTP = FreePorts.take();
+
     private static final String GENERATED_PASSWORD = "CMTP admin password generated";
 
     @Test
     void accountsMailAndTheServerKeySurviveKillNineAndRestart() throws Exception {
         Path data = LaunchedServer.freshDataDir("launcher-restart");
-        LaunchedServer server = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
+        LaunchedServer server = new LaunchedServer("127.0.0.1", RESTART_CMTP, RESTART_HTTP, data, "restart.test", null);
         byte[] serverKey;
         byte[] sent;
         String password;
@@ -67,7 +79,7 @@ class LauncherIT {
             server.close();
         }
 
-        LaunchedServer restarted = new LaunchedServer("127.0.0.1", 19921, 18921, data, "restart.test", null);
+        LaunchedServer restarted = new LaunchedServer("127.0.0.1", RESTART_CMTP, RESTART_HTTP, data, "restart.test", null);
         try {
             restarted.start();
             assertFalse(restarted.log().contains(GENERATED_PASSWORD), "no new password on a restart");
@@ -110,7 +122,7 @@ class LauncherIT {
         Path strace = Path.of("/usr/bin/strace");
         Assumptions.assumeTrue(Files.isExecutable(strace), "strace is not installed (.ci/run installs it)");
         Assumptions.assumeFalse(PostgresDatabases.enabled(), "PostgreSQL makes its commits durable itself");
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19924, 18924,
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", FSYNC_CMTP, FSYNC_HTTP,
                 LaunchedServer.freshDataDir("launcher-fsync"), "disk.test", "pw-disk")) {
             server.start();
             AdminClient admin = new AdminClient(server.http(), "admin", "pw-disk");
@@ -147,9 +159,9 @@ class LauncherIT {
 
     @Test
     void twoInstancesRunSideBySideWithoutJoiningEachOther() throws Exception {
-        try (LaunchedServer first = new LaunchedServer("127.0.0.2", 19931, 18931,
+        try (LaunchedServer first = new LaunchedServer("127.0.0.2", SIDE_BY_SIDE_CMTP, FIRST_HTTP,
                 LaunchedServer.freshDataDir("launcher-first"), "first.test", "pw-1");
-             LaunchedServer second = new LaunchedServer("127.0.0.3", 19931, 18932,
+             LaunchedServer second = new LaunchedServer("127.0.0.3", SIDE_BY_SIDE_CMTP, SECOND_HTTP,
                      LaunchedServer.freshDataDir("launcher-second"), "second.test",
                      "pw-2")) {
             first.start();
@@ -174,7 +186,7 @@ class LauncherIT {
 
     @Test
     void redeployingClosesTheListenerAndItsConnectionsAndServesAgainWithoutARestart() throws Exception {
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", 19941, 18941,
+        try (LaunchedServer server = new LaunchedServer("127.0.0.1", REDEPLOY_CMTP, REDEPLOY_HTTP,
                 LaunchedServer.freshDataDir("launcher-redeploy"), "redeploy.test",
                 "pw-r").with("CMTP_EXPLODED", "1")
                 // longer than the wait below, so only the undeployment can close the open connection
@@ -193,8 +205,8 @@ class LauncherIT {
                 }
                 assertTrue(closed, "undeploying closes the open connection");
             }
-            server.awaitLog("CMTP listening on 127.0.0.1:19941", 2, java.time.Duration.ofSeconds(120));
-            assertTrue(server.log().contains("CMTP listener on 127.0.0.1:19941 closed"), "the listener was closed");
+            server.awaitLog("CMTP listening on 127.0.0.1:" + REDEPLOY_CMTP, 2, java.time.Duration.ofSeconds(120));
+            assertTrue(server.log().contains("CMTP listener on 127.0.0.1:" + REDEPLOY_CMTP + " closed"), "the listener was closed");
             try (RawCmtpConnection cmtp = server.connect()) {
                 cmtp.readText();
                 assertEquals("O_O\n\0", cmtp.send("NOOP\0").readText(), "the redeployed endpoint serves");

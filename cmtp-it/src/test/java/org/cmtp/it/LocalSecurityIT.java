@@ -33,11 +33,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
-import org.cmtp.it.support.TestHttp;
-import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.MailBytes;
+import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
+import org.cmtp.it.support.TestHttp;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalSecurityIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "local.test";
     private static final String OUTSIDER = "127.0.0.61";
@@ -73,7 +78,7 @@ class LocalSecurityIT {
     @BeforeAll
     void startAsAnOperatorWould() throws Exception {
         data = LaunchedServer.freshDataDir("local-security");
-        server = new LaunchedServer("127.0.0.1", 17301, 17302, data, DOMAIN, null) // no password: one is generated
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, null) // no password: one is generated
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32")
                 .with("CMTP_ADMIN_LOGIN_FAILURES", Integer.toString(ALLOWED_FAILURES))
                 .with("CMTP_ADMIN_LOCKOUT", "3600") // outlasts the test: no waiting on a clock

@@ -50,6 +50,7 @@ import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,19 +72,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int CHROMEDRIVER_PORT = FreePorts.take();
+
     private static final String DOMAIN = "ops.test";
     private static final String FAR = "far.test";
     private static final String A_HOST = "127.0.0.130";
     private static final String B_HOST = "127.0.0.131";
     private static final String FAR_HOST = "127.0.0.132";
     private static final String GONE_HOST = "127.0.0.133";
-    private static final int A_CMTP = 15501;
-    private static final int B_CMTP = 15502;
-    private static final int FAR_CMTP = 15503;
-    private static final int GONE_CMTP = 15504;
-    private static final int A_HTTP = 15580;
-    private static final int B_HTTP = 15581;
-    private static final int FAR_HTTP = 15582;
+    private static final int A_CMTP = FreePorts.take();
+    private static final int B_CMTP = FreePorts.take();
+    private static final int FAR_CMTP = FreePorts.take();
+    private static final int GONE_CMTP = FreePorts.take();
+    private static final int A_HTTP = FreePorts.take();
+    private static final int B_HTTP = FreePorts.take();
+    private static final int FAR_HTTP = FreePorts.take();
     static final String PASSWORD = "ops-admin-password";
     /** In every message body: it must never reach a log. */
     private static final String CONTENT_MARKER = "CONTENT-MUST-NOT-BE-LOGGED-7f3a";
@@ -390,7 +394,7 @@ class OperationsIT {
             Replies.expectStatus(cmtp.send(one.command()), "SUCCESS", hash(one), serverKey);
         }
         Path downloads = Files.createDirectories(Path.of("target/ops-console-downloads"));
-        ChromeDriver browser = HeadlessChromium.start(downloads, 15600);
+        ChromeDriver browser = HeadlessChromium.start(downloads, CHROMEDRIVER_PORT);
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get(a.http().toString());

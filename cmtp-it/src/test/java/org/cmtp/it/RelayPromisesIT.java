@@ -20,6 +20,7 @@ import org.cmtp.client.ProofOfWork;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -43,15 +44,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>alpha.test on 127.0.0.150 relays; beta.test (also serving delta.test) on
  * 127.0.0.151 demands {@code POW 12}. delta.test's first MX is 127.0.0.152 where nothing
- * listens; gamma.test's only MX is 127.0.0.153 where nothing listens either. Ports
- * 16400-16403, DNS on 16404.
+ * listens; gamma.test's only MX is 127.0.0.153 where nothing listens either. Ports are
+ * chosen per run (FreePorts).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RelayPromisesIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int DNS_PORT = FreePorts.take();
+    private static final int ALPHA_CMTP = FreePorts.take();
+    private static final int ALPHA_HTTP = FreePorts.take();
+    private static final int BETA_HTTP = FreePorts.take();
+
     private static final String ALPHA_HOST = "127.0.0.150";
     private static final String BETA_HOST = "127.0.0.151";
-    private static final int MX_PORT = 16402;
+    private static final int MX_PORT = FreePorts.take();
     private static final int DIFFICULTY = 12;
     private static final int RETRY_INITIAL = 4;
     private static final int RETRY_MAX = 16;
@@ -72,15 +79,15 @@ class RelayPromisesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dns = LoopbackDnsServer.start(16404,
+        dns = LoopbackDnsServer.start(DNS_PORT,
                 LoopbackDnsServer.zone("alpha.test.", ZONE.formatted("alpha.test", "@ IN MX 10 mx\nmx IN A " + ALPHA_HOST)),
                 LoopbackDnsServer.zone("beta.test.", ZONE.formatted("beta.test", "@ IN MX 10 mx\nmx IN A " + BETA_HOST)),
                 // first choice down, the second is beta
                 LoopbackDnsServer.zone("delta.test.", ZONE.formatted("delta.test",
                         "@ IN MX 10 dead\n@ IN MX 20 live\ndead IN A 127.0.0.152\nlive IN A " + BETA_HOST)),
                 LoopbackDnsServer.zone("gamma.test.", ZONE.formatted("gamma.test", "@ IN MX 10 mx\nmx IN A 127.0.0.153")));
-        alpha = server("alpha.test", ALPHA_HOST, 16400, 16401, "relay-promises-alpha", "pw-alpha");
-        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, 16403, "relay-promises-beta", "pw-beta")
+        alpha = server("alpha.test", ALPHA_HOST, ALPHA_CMTP, ALPHA_HTTP, "relay-promises-alpha", "pw-alpha");
+        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, BETA_HTTP, "relay-promises-beta", "pw-beta")
                 .with("CMTP_POW_DIFFICULTY", Integer.toString(DIFFICULTY));
         alpha.start();
         beta.start();
@@ -256,7 +263,7 @@ class RelayPromisesIT {
         String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         assertEquals(oldKey, pin("beta.test").getString("publicKey"), "pinned by the earlier relays");
         beta.close();
-        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, 16403, "relay-promises-beta", "pw-beta").start();
+        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, BETA_HTTP, "relay-promises-beta", "pw-beta").start();
         betaAdmin.createAccount("bob", "bob's password");
         String newKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         assertNotEquals(oldKey, newKey, "a new installation, a new key");

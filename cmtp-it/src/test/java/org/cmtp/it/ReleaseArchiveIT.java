@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient.Run;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,10 @@ import org.junit.jupiter.api.Test;
  * INSTALL puts it, and carries the hardening options. {@code cmtp-server backup} works from it.
  */
 class ReleaseArchiveIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "release.test";
     private static final String ADMIN_PASSWORD = "release-admin-password";
@@ -60,7 +65,7 @@ class ReleaseArchiveIT {
 
         Path work = Files.createDirectories(root.resolve("work"));
         Path data = root.resolve("data");
-        try (LaunchedServer server = new LaunchedServer("127.0.0.140", 15701, 15702, data, DOMAIN, ADMIN_PASSWORD)
+        try (LaunchedServer server = new LaunchedServer("127.0.0.140", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
                 .launcher(release.resolve("cmtp-server"), work)
                 .with("PATH", bin.toString())
                 // the release must find out by itself that it builds nothing

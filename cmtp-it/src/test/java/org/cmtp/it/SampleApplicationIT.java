@@ -24,6 +24,7 @@ import org.cmtp.message.Message;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the user API test last: the others count what the bean opened
 class SampleApplicationIT {
+
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "sample.test";
     private static final String ADMIN_PASSWORD = "pw-sample";
@@ -62,7 +67,7 @@ class SampleApplicationIT {
         }
         Path war = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
         assertTrue(Files.exists(war), war + " is built by cmtp-samples/mail-app and copied by this module");
-        server = new LaunchedServer("127.0.0.1", 19971, 18971, data, DOMAIN, ADMIN_PASSWORD)
+        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_APPS", war.toString())
                 .with("SAMPLE_PASSWORD_ORDERS", ORDERS_PASSWORD)
                 .start();

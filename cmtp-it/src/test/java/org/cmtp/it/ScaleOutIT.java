@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -55,6 +56,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
+    /** Ports of this run (FreePorts). */
+    private static final int DNS_PORT = FreePorts.take();
+    private static final int ALPHA1_HTTP = FreePorts.take();
+    private static final int ALPHA2_HTTP = FreePorts.take();
+    private static final int BETA_HTTP = FreePorts.take();
+
     private static final String ALPHA_ZONE = """
             $TTL 60
             @ IN SOA ns.alpha.test. hostmaster.alpha.test. 1 3600 600 86400 60
@@ -75,7 +82,7 @@ class ScaleOutIT {
             """;
     /** Messages queued per round: two batches of the worker's 20, so both workers get some. */
     /** Every instance's CMTP port, which the MX records lead to: not 9001, which an operator's server may hold. */
-    private static final int CMTP_PORT = 18714;
+    private static final int CMTP_PORT = FreePorts.take();
     private static final int ROUND = 40;
     /** Seconds of a relay lease: short, so the killed instance's claims come free soon. */
     private static final int LEASE = 10;
@@ -95,16 +102,16 @@ class ScaleOutIT {
 
     @BeforeAll
     static void startBothInstancesTogetherOnOneEmptyDatabase() throws Exception {
-        dns = LoopbackDnsServer.start(18720, LoopbackDnsServer.zone("alpha.test.", ALPHA_ZONE),
+        dns = LoopbackDnsServer.start(DNS_PORT, LoopbackDnsServer.zone("alpha.test.", ALPHA_ZONE),
                 LoopbackDnsServer.zone("beta.test.", BETA_ZONE));
         alphaDatabase = PostgresDatabases.recreate(PostgresDatabases.name("scaleout_alpha"));
         Properties properties = new Properties();
         properties.setProperty("user", PostgresDatabases.user());
         // The driver directly: DriverManager does not see it when Maven runs the tests in its own JVM.
         database = new org.postgresql.Driver().connect(alphaDatabase, properties);
-        alpha1 = alpha("127.0.0.6", 18711, "alpha1");
-        alpha2 = alpha("127.0.0.7", 18712, "alpha2");
-        beta = configured(new LaunchedServer("127.0.0.8", CMTP_PORT, 18713, LaunchedServer.freshDataDir("scaleout-beta"),
+        alpha1 = alpha("127.0.0.6", ALPHA1_HTTP, "alpha1");
+        alpha2 = alpha("127.0.0.7", ALPHA2_HTTP, "alpha2");
+        beta = configured(new LaunchedServer("127.0.0.8", CMTP_PORT, BETA_HTTP, LaunchedServer.freshDataDir("scaleout-beta"),
                 "beta.test", "pw-beta"));
         // All at once: the two alpha instances race to migrate the schema and to make the
         // server key and the admin credential on the same empty database.
