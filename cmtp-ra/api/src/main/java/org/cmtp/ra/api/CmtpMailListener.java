@@ -15,7 +15,7 @@ package org.cmtp.ra.api;
  * }</pre>
  *
  * <p>Activation property {@code accounts} (required): the account names, comma-separated
- * ({@link org.cmtp.ra.inbound.MailSubscriptionActivationSpec}).
+ * ({@code org.cmtp.ra.inbound.MailSubscriptionActivationSpec} in the adapter).
  *
  * <p><b>Delivery.</b> The adapter calls {@link #onMail} after the message is committed to
  * the account's mailbox and its {@code SUCCESS} receipt signed, never for mail it only

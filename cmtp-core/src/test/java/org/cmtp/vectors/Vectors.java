@@ -13,14 +13,14 @@ import java.util.HexFormat;
  * read at test time so that every module tests against the one copy.
  *
  * <p>The directory is {@code <cmtp.shared.dir>/vectors}; Surefire sets that property
- * from the root pom. Run outside Maven (an IDE), it defaults to {@code ../../../shared}
+ * from the root pom. Run outside Maven (an IDE), it defaults to {@code ../../shared}
  * relative to the working directory, which is the module directory
- * ({@code cmtp-ra/api}) of a checkout that has {@code shared/} beside it.
+ * ({@code cmtp-core}) of a checkout that has {@code shared/} beside it.
  */
 public final class Vectors {
 
     public static final String SHARED_DIR_PROPERTY = "cmtp.shared.dir";
-    private static final String DEFAULT_SHARED_DIR = "../../../shared";
+    private static final String DEFAULT_SHARED_DIR = "../../shared";
 
     private Vectors() {
     }
