@@ -16,7 +16,7 @@ import org.cmtp.client.CmtpClient;
 import org.cmtp.client.CmtpClientException;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;

@@ -30,7 +30,7 @@ import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.CryptoException;
 import org.cmtp.crypto.CryptoSystems;
 import org.cmtp.message.Message;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * The bridge's two folders, as the IMAP sessions see them. INBOX mirrors the account's

@@ -20,7 +20,7 @@ import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.mail.MimeContent;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.protocol.StatusWord;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;

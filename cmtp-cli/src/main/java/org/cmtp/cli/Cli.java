@@ -31,8 +31,8 @@ import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.WrongPasswordException;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.ProtocolException;
 import org.cmtp.protocol.StatusWord;
 
 /**

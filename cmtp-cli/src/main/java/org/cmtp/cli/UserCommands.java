@@ -30,7 +30,7 @@ import org.cmtp.crypto.Xzibit;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
 import org.cmtp.protocol.Command;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 import org.cmtp.protocol.SignInStatement;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
@@ -304,7 +304,7 @@ final class UserCommands {
     private static String accountOf(UserSessionFile session) throws FailureException {
         try {
             return MailAddress.parse(session.address()).account();
-        } catch (org.cmtp.protocol.InvalidAddressException e) {
+        } catch (org.cmtp.wire.InvalidAddressException e) {
             throw new FailureException("the session file names no address: sign in again");
         }
     }

@@ -24,14 +24,16 @@ import org.cmtp.protocol.CommandEncoder;
 import org.cmtp.protocol.KeyBinding;
 import org.cmtp.protocol.KeyReply;
 import org.cmtp.protocol.LoginReply;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.protocol.Reply;
 import org.cmtp.protocol.ReplyDecoder;
 import org.cmtp.protocol.ReplyKind;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.protocol.TextReply;
+
+import org.cmtp.protocol.ProofOfWork;
 
 /**
  * One TCP connection to a CMTP server, speaking PROTOCOL.md from the client's side: every

@@ -18,6 +18,8 @@ import org.cmtp.message.PlaintextBody;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
 
+import org.cmtp.protocol.ProofOfWork;
+
 /**
  * Sends an {@link OutgoingMail} through the sender's home server, the way PROTOCOL.md
  * means a client to: for each recipient, ask the home server for the recipient's key (it

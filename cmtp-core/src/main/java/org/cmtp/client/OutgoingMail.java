@@ -6,7 +6,7 @@ import java.util.Objects;
 
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 
 /**
  * A mail as an application writes it: one sender, one or more recipients, and what each of

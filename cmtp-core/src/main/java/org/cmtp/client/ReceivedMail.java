@@ -9,7 +9,7 @@ import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.Message;
 import org.cmtp.message.PlaintextBody;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * A received message opened with its recipient's key pair: the envelope from the message,

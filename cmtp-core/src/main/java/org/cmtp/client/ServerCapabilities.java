@@ -3,6 +3,8 @@ package org.cmtp.client;
 import java.util.List;
 import java.util.OptionalLong;
 
+import org.cmtp.protocol.ProofOfWork;
+
 /**
  * What a server's OHAI reply says about it (PROTOCOL.md §1): the greeting line, then
  * optional capability lines such as {@code SIZE 26214400} and {@code POW 0}. Lines this
@@ -18,7 +20,7 @@ public record ServerCapabilities(List<String> lines, OptionalLong maxMessageSize
                                  boolean keyBind) {
 
     /** The most leading zero bits a proof of work can have: the whole 512-bit hash. */
-    public static final int MAX_DIFFICULTY = 512;
+    public static final int MAX_DIFFICULTY = ProofOfWork.MAX_DIFFICULTY;
 
     /** What a server that never answered OHAI is assumed to have: no limit known, no work. */
     public static final ServerCapabilities UNKNOWN = new ServerCapabilities(List.of(), OptionalLong.empty(), 0, false);

@@ -10,10 +10,12 @@
  *     high-level send through the home server (key request, seal, MAIL) giving one
  *     {@link org.cmtp.client.Receipt} per recipient.</li>
  * <li>{@link org.cmtp.client.ReceivedMail}: opens a stored message with the recipient's keys.</li>
- * <li>{@link org.cmtp.client.ProofOfWork} and {@link org.cmtp.client.ServerCapabilities}:
+ * <li>{@link org.cmtp.protocol.ProofOfWork} and {@link org.cmtp.client.ServerCapabilities}:
  *     the {@code POW} and {@code SIZE} a server asks for.</li>
  * <li>{@link org.cmtp.client.CmtpClientException} and its subclasses: one checked type per
  *     way a conversation can fail, each message naming server, command and cause.</li>
  * </ul>
  */
 package org.cmtp.client;
+
+import org.cmtp.protocol.ProofOfWork;

@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
-import org.cmtp.protocol.MalformedMessageException;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.TruncatedInputException;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.MalformedMessageException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.TruncatedInputException;
+import org.cmtp.wire.WireString;
 
 /**
  * A file attached to a message, in the form that is sealed (version 1) or sent as is

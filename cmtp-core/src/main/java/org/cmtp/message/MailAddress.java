@@ -2,9 +2,9 @@ package org.cmtp.message;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.InvalidAddressException.Problem;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException.Problem;
+import org.cmtp.wire.WireString;
 
 /**
  * An account at a domain, {@code account@domain}.

@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.cmtp.crypto.Blake2b;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.MalformedMessageException;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
-import org.cmtp.protocol.TruncatedInputException;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.MalformedMessageException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.TruncatedInputException;
+import org.cmtp.wire.WireString;
 
 /**
  * A CMTP message (PROTOCOL.md §6): the unit a client sends with MAIL and a server stores.

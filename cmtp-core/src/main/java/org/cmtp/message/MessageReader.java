@@ -2,14 +2,14 @@ package org.cmtp.message;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.cmtp.protocol.BadVersionException;
-import org.cmtp.protocol.FixedField;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.LengthLimitExceededException;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
-import org.cmtp.protocol.StringField;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.BadVersionException;
+import org.cmtp.wire.FixedField;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.LengthLimitExceededException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.StringField;
+import org.cmtp.wire.WireString;
 
 /**
  * Reads one {@link Message} from bytes that arrive in pieces of any size: the message part

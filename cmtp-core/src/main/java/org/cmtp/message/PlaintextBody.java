@@ -8,9 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.WireString;
 
 /**
  * What a sealed body holds once opened, and what a version-0 body holds in the clear

@@ -6,6 +6,10 @@ import java.util.Objects;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.WireString;
+
 /**
  * A command a client sends (PROTOCOL.md §1): a command word, {@code \0}, then the
  * command's parameters. Every value that can be constructed can be encoded and decodes

@@ -6,6 +6,18 @@ import java.util.Optional;
 import org.cmtp.message.Message;
 import org.cmtp.message.MessageReader;
 
+import org.cmtp.wire.FixedField;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.InvalidUtf8Exception;
+import org.cmtp.wire.LengthLimitExceededException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.StringField;
+import org.cmtp.wire.StringTooLongException;
+import org.cmtp.wire.TruncatedInputException;
+import org.cmtp.wire.UnknownCommandException;
+import org.cmtp.wire.WireString;
+
 /**
  * Server side: turns the bytes of a client's stream into {@link Command}s, however the
  * stream is split into reads and however many commands one read holds (PROTOCOL.md §1).

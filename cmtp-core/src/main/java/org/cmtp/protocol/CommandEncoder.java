@@ -3,6 +3,8 @@ package org.cmtp.protocol;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import org.cmtp.wire.WireString;
+
 /** Client side: turns a {@link Command} into the bytes to send (PROTOCOL.md §1). */
 public final class CommandEncoder {
 

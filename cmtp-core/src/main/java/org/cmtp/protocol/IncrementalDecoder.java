@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
 
+import org.cmtp.wire.ProtocolException;
+
 /**
  * What both sides' stream decoders share: bytes go in by {@link #feed} however the stream is
  * split, are parsed eagerly into complete items (commands or replies) and errors, queued in

@@ -6,6 +6,18 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 
+import org.cmtp.wire.BadVersionException;
+import org.cmtp.wire.FixedField;
+import org.cmtp.wire.InvalidUtf8Exception;
+import org.cmtp.wire.LengthLimitExceededException;
+import org.cmtp.wire.MalformedReplyException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.StringField;
+import org.cmtp.wire.StringTooLongException;
+import org.cmtp.wire.TruncatedInputException;
+import org.cmtp.wire.WireString;
+
 /**
  * Client side: turns the bytes of a server's stream into {@link Reply}s, however the
  * stream is split. A reply does not say what it is, so the client tells the decoder, in

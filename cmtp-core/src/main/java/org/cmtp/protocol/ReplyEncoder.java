@@ -2,6 +2,8 @@ package org.cmtp.protocol;
 
 import java.nio.ByteBuffer;
 
+import org.cmtp.wire.WireString;
+
 /** Server side: turns a {@link Reply} into the bytes to send. */
 public final class ReplyEncoder {
 

@@ -3,6 +3,8 @@ package org.cmtp.protocol;
 import java.util.List;
 import java.util.Objects;
 
+import org.cmtp.wire.WireString;
+
 /**
  * A text reply: UTF-8 text ending in {@code \n}, then {@code \0} (PROTOCOL.md §1). The
  * banner and the answers to OHAI, NOOP, HELP and OBAI.

@@ -10,9 +10,9 @@
  *     {@link org.cmtp.protocol.ReplyDecoder}: server and client side of the reply stream.
  *     The decoders are state machines fed arbitrary pieces of a stream; their class comments
  *     say how to drive them and which errors leave the stream usable.</li>
- * <li>{@link org.cmtp.protocol.ProtocolException} and its subclasses: one checked type per
+ * <li>{@link org.cmtp.wire.ProtocolException} and its subclasses: one checked type per
  *     problem a peer can cause, each saying whether the stream can be resynchronised.</li>
- * <li>{@link org.cmtp.protocol.ProtocolLimits}: the bounds checked on every length read
+ * <li>{@link org.cmtp.wire.ProtocolLimits}: the bounds checked on every length read
  *     from the wire, before anything is allocated for it.</li>
  * </ul>
  *
@@ -23,3 +23,6 @@
  * this package's limits and errors), which is why they are shipped in one jar.
  */
 package org.cmtp.protocol;
+
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;

@@ -30,6 +30,8 @@ import org.cmtp.protocol.StatusWord;
 import org.cmtp.protocol.TextReply;
 import org.junit.jupiter.api.Test;
 
+import org.cmtp.protocol.ProofOfWork;
+
 /** The client against a scripted server on the loopback interface: verification and the broken state. */
 class CmtpClientTest {
 

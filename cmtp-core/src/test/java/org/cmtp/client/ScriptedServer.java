@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * A CMTP server on the loopback interface whose answers a test scripts: a banner, then for

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.cmtp.protocol.StringTooLongException;
-import org.cmtp.protocol.TruncatedInputException;
+import org.cmtp.wire.StringTooLongException;
+import org.cmtp.wire.TruncatedInputException;
 import org.cmtp.vectors.WireVectors;
 import org.junit.jupiter.api.Test;
 

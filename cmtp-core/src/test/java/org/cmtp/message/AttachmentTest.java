@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.cmtp.protocol.InvalidUtf8Exception;
-import org.cmtp.protocol.MalformedMessageException;
-import org.cmtp.protocol.TruncatedInputException;
+import org.cmtp.wire.InvalidUtf8Exception;
+import org.cmtp.wire.MalformedMessageException;
+import org.cmtp.wire.TruncatedInputException;
 import org.junit.jupiter.api.Test;
 
 class AttachmentTest {

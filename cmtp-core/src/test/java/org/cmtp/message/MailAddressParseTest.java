@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.junit.jupiter.api.Test;
 
 class MailAddressParseTest {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.InvalidAddressException.Problem;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

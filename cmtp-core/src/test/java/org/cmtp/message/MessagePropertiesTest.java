@@ -15,8 +15,8 @@ import org.cmtp.crypto.Blake2b;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
 import org.cmtp.protocol.Mutations;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.protocol.WireArbitraries;
 import org.cmtp.vectors.WireVectors;
 

@@ -15,6 +15,8 @@ import org.cmtp.message.Message;
 import org.cmtp.vectors.WireVectors;
 import org.junit.jupiter.api.Test;
 
+import org.cmtp.wire.UnknownCommandException;
+
 class CommandCodecTest {
 
     static final MailAddress BOB = new MailAddress("bob", "hawaii.edu");

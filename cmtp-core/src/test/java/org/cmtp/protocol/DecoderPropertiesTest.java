@@ -14,6 +14,9 @@ import net.jqwik.api.Provide;
 import org.cmtp.message.HandMadeMessage;
 import org.cmtp.vectors.WireVectors;
 
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+
 /**
  * Whatever bytes arrive, the decoders either decode them, the same way however the bytes
  * are cut, or report one of the typed {@link ProtocolException}s: never another exception,

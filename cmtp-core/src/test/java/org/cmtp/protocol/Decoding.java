@@ -5,6 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.TruncatedInputException;
+
 /**
  * Runs decoders over a stream cut into given pieces and records what comes out, in order:
  * each command or reply, and each error as a {@link Failure} (its type, message and

@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.cmtp.wire.BadVersionException;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.InvalidUtf8Exception;
+import org.cmtp.wire.LengthLimitExceededException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.StringTooLongException;
+import org.cmtp.wire.TruncatedInputException;
+import org.cmtp.wire.UnknownCommandException;
+
 /** Each typed error, triggered by the input that causes it, and what the stream does next. */
 class HostileCommandTest {
 

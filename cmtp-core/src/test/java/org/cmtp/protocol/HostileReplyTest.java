@@ -12,6 +12,15 @@ import java.util.Optional;
 import org.cmtp.vectors.WireVectors;
 import org.junit.jupiter.api.Test;
 
+import org.cmtp.wire.BadVersionException;
+import org.cmtp.wire.InvalidUtf8Exception;
+import org.cmtp.wire.LengthLimitExceededException;
+import org.cmtp.wire.MalformedReplyException;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+import org.cmtp.wire.StringTooLongException;
+import org.cmtp.wire.TruncatedInputException;
+
 /** A client must survive a hostile or broken server: every error typed, none recoverable. */
 class HostileReplyTest {
 

@@ -21,6 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
+
 /** The decoder must give the same commands however TCP cuts the stream. */
 class IncrementalCommandDecodingTest {
 

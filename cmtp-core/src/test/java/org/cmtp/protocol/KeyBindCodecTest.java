@@ -12,6 +12,8 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
+import org.cmtp.wire.ProtocolException;
+
 /** KEYBIND on the wire (PROTOCOL.md §4a): the command, the version-2 reply, and the exact bytes signed. */
 class KeyBindCodecTest {
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.cmtp.wire.ProtocolException;
+
 class ReplyCodecTest {
 
     /** A vector and the kind a client awaits when it arrives. */

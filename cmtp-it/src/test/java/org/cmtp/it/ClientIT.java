@@ -31,7 +31,7 @@ import org.cmtp.client.InvalidSignatureException;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.NoSuchAccountException;
 import org.cmtp.client.OutgoingMail;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.client.Receipt;
 import org.cmtp.client.ReceiptInvalidException;
 import org.cmtp.message.MailAddress;

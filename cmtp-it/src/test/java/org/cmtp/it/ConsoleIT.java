@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.client.Receipt;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;

@@ -16,7 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;

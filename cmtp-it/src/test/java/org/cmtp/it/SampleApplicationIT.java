@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.client.CmtpClient;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.StatusWord;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.client.Receipt;
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Blake2b;

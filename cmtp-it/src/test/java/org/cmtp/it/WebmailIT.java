@@ -33,7 +33,7 @@ import java.util.Random;
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.WrongPasswordException;
@@ -582,7 +582,7 @@ class WebmailIT {
 
     private static boolean decodes(byte[] bytes) {
         try {
-            return Message.decode(bytes, org.cmtp.protocol.ProtocolLimits.DEFAULTS.withMaxMessageBytes(8 << 20))
+            return Message.decode(bytes, org.cmtp.wire.ProtocolLimits.DEFAULTS.withMaxMessageBytes(8 << 20))
                     .attachmentCount() == 1;
         } catch (Exception e) {
             return false;

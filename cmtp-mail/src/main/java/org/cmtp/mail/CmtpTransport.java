@@ -24,7 +24,7 @@ import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 
 /**
  * A Jakarta Mail transport for the protocol {@code cmtp}: a MIME message becomes one

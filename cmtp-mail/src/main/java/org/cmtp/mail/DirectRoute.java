@@ -17,7 +17,7 @@ import org.cmtp.client.MailSendException;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolLimits;
 
 /**
  * A CMTP connection of the transport's own to {@code mail.cmtp.host:port}, open from

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.cmtp.message.Attachment;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.WireString;
 
 /**
  * What a MIME message carries, as CMTP can carry it (PROTOCOL.md §6): one text and a list

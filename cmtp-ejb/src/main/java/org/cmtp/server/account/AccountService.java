@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.Xzibit;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.server.mailbox.Mailbox;
 
 /**

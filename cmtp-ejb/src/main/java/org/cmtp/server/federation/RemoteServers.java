@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 
 import org.cmtp.client.CmtpClient;
 import org.cmtp.protocol.DomainNames;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.dns.DeliveryTarget;
 import org.cmtp.server.dns.Destination;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.cmtp.message.Message;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * The sizes of a stored message's attachments as the {@code ATTACHMENT_SIZES} column keeps

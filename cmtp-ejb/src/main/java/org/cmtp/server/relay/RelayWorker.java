@@ -37,7 +37,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.client.CmtpClient;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.metrics.MessageLog;

@@ -18,7 +18,7 @@ import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.DomainNames;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;

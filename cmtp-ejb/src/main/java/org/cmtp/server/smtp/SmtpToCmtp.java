@@ -23,8 +23,8 @@ import java.util.Properties;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.PlaintextBody;
-import org.cmtp.protocol.InvalidAddressException;
-import org.cmtp.protocol.WireString;
+import org.cmtp.wire.InvalidAddressException;
+import org.cmtp.wire.WireString;
 
 /**
  * Reads an RFC 5322 message that arrived by SMTP (with Angus Mail, ADR 0029) into what a

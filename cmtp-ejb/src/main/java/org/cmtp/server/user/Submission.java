@@ -13,8 +13,8 @@ import javax.naming.NamingException;
 
 import org.cmtp.message.Message;
 import org.cmtp.protocol.DomainNames;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.ra.api.ClientInfo;
 import org.cmtp.ra.api.DeliveredMail;

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.transaction.xa.XAResource;
 
 import org.cmtp.client.CmtpClient;
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.Signatures;

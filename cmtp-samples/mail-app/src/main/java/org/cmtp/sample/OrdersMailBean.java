@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.message.Attachment;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 import org.cmtp.ra.api.CmtpMailListener;
 import org.cmtp.ra.api.DeliveredMail;
 

@@ -18,7 +18,7 @@ import java.util.List;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.ra.api.CmtpConnection;
 import org.cmtp.ra.api.CmtpConnectionFactory;
 import org.cmtp.server.config.CmtpConfiguration;

@@ -33,7 +33,7 @@ import java.util.logging.Logger;
 
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.message.Message;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.config.CmtpConfiguration;
@@ -278,8 +278,8 @@ public class MailboxResource {
     private Message decoded(long id) {
         try {
             // stored bytes were checked on arrival; only the server's log line was added since
-            return Message.decode(content(id), org.cmtp.protocol.ProtocolLimits.DEFAULTS
-                    .withMaxMessageBytes(org.cmtp.protocol.ProtocolLimits.LARGEST_MESSAGE_BYTES)
+            return Message.decode(content(id), org.cmtp.wire.ProtocolLimits.DEFAULTS
+                    .withMaxMessageBytes(org.cmtp.wire.ProtocolLimits.LARGEST_MESSAGE_BYTES)
                     .withMaxAttachments(Math.max(configuration.maxAttachments(), 1000)));
         } catch (ProtocolException e) {
             throw new IllegalStateException("stored message " + id + " does not decode: " + e.getMessage(), e);

@@ -15,7 +15,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.server.user.SignInLimiter;
 import org.cmtp.server.user.UserAccessException;
 import org.cmtp.server.user.UserSessions;

@@ -15,12 +15,12 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import org.cmtp.client.ProofOfWork;
+import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.protocol.Command;
 import org.cmtp.protocol.CommandDecoder;
 import org.cmtp.protocol.KeyBinding;
-import org.cmtp.protocol.ProtocolException;
-import org.cmtp.protocol.ProtocolLimits;
+import org.cmtp.wire.ProtocolException;
+import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.protocol.Reply;
 import org.cmtp.protocol.ReplyEncoder;
 import org.cmtp.protocol.SignedStatus;

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.cmtp.message.MailAddress;
-import org.cmtp.protocol.InvalidAddressException;
+import org.cmtp.wire.InvalidAddressException;
 
 /**
  * One application's subscription to the mail of some of this server's accounts: the

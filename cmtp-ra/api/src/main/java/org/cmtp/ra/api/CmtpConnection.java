@@ -63,7 +63,7 @@ public interface CmtpConnection extends AutoCloseable {
      * MAIL with exactly these bytes, e.g. a stored message forwarded as it is; the receipt
      * is verified over BLAKE2b-512 of {@code rawMessage}.
      *
-     * @param proofOfWork the 64-byte field ({@link org.cmtp.client.ProofOfWork})
+     * @param proofOfWork the 64-byte field ({@link org.cmtp.protocol.ProofOfWork})
      */
     SignedStatus mail(byte[] rawMessage, byte[] proofOfWork) throws ResourceException;
 

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
-import org.cmtp.protocol.ProtocolException;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * A message this server has stored, durably, in the mailbox of one of its accounts: what

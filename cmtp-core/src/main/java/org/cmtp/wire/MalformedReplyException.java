@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A server reply that does not have the shape the client expects: an unknown status word,

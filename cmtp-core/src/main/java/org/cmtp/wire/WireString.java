@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -110,7 +110,7 @@ public final class WireString {
     }
 
     /** @return bytes as text for an error message: printable ASCII as is, the rest as {@code \xNN} */
-    static String printable(byte[] bytes, int length) {
+    public static String printable(byte[] bytes, int length) {
         StringBuilder printable = new StringBuilder();
         for (int i = 0; i < length; i++) {
             int b = bytes[i] & 0xFF;

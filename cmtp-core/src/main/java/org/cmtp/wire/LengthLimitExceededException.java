@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A length or count read from the wire is over the configured {@link ProtocolLimits}.

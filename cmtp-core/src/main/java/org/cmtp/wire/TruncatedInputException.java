@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * The input ended inside an item: the peer closed the stream in the middle of a command

@@ -1,4 +1,4 @@
-package org.cmtp.client;
+package org.cmtp.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -15,6 +15,9 @@ import org.cmtp.crypto.Blake2b;
  * try than a small one.
  */
 public final class ProofOfWork {
+
+    /** The most leading zero bits a BLAKE2b-512 hash can have: the highest difficulty there is. */
+    public static final int MAX_DIFFICULTY = 512;
 
     /** Size of the field. */
     public static final int BYTES = 64;
@@ -36,7 +39,7 @@ public final class ProofOfWork {
      */
     public static byte[] find(byte[] rawMessage, int difficulty) {
         Objects.requireNonNull(rawMessage, "rawMessage");
-        if (difficulty < 0 || difficulty > ServerCapabilities.MAX_DIFFICULTY) {
+        if (difficulty < 0 || difficulty > MAX_DIFFICULTY) {
             throw new IllegalArgumentException("proof-of-work difficulty must be 0..512, not " + difficulty);
         }
         byte[] field = none();

@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A command word that CMTP does not know, or one longer than 10 bytes (PROTOCOL.md §1.5).

@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A peer sent bytes that break the CMTP wire format (PROTOCOL.md).

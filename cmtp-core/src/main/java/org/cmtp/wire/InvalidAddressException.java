@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * An account or domain that breaks the rules of PROTOCOL.md §7: empty where a name is

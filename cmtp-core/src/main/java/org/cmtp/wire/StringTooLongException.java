@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A {@code \0}-terminated field ran past its maximum without a {@code \0}: a wire string

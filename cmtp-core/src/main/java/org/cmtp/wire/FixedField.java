@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.cmtp.client;
+package org.cmtp.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

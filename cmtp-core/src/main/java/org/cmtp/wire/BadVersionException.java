@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A crypto version CMTP does not define: a message version other than 0 or 1, or a reply

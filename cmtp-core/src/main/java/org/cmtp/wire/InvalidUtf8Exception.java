@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A field that must be UTF-8 is not (strict decoding: overlong forms, surrogates and

@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * The bounds a decoder enforces on lengths read from the wire, each checked before

@@ -1,4 +1,4 @@
-package org.cmtp.protocol;
+package org.cmtp.wire;
 
 /**
  * A message, plaintext body or attachment decoded from a complete byte array is
