@@ -109,6 +109,7 @@ final class Bridge implements AutoCloseable {
                 err.println(exposure);
             }
         }
+        BridgeMime.nameStreamProvider();
         UserCommands.SignedIn session = users.signInSession(api, address, keysFile);
         String password = BridgeMailbox.randomPassword();
         Bridge bridge = new Bridge(session, configDirectory, bind, imapPort, smtpPort, password, err);

@@ -482,6 +482,7 @@ final class BridgeMailbox implements AutoCloseable {
     void openAhead() {
         Thread thread = new Thread(() -> {
             long started = System.nanoTime();
+            String cpuBefore = processCpu();
             List<Entry> newest = new ArrayList<>(entries(inbox));
             java.util.Collections.reverse(newest);
             List<Entry> chosen = new ArrayList<>();
@@ -498,8 +499,9 @@ final class BridgeMailbox implements AutoCloseable {
             }
             try {
                 prefetch(inbox, chosen);
-                log.printf("cmtp bridge: opened the newest %d messages of INBOX in %.1f s%s%n", chosen.size(),
-                        (System.nanoTime() - started) / 1e9, processCpu());
+                log.printf("cmtp bridge: opened the newest %d messages of INBOX in %.1f s (CPU time of the bridge"
+                        + " since it started: %s before, %s after)%n", chosen.size(), (System.nanoTime() - started) / 1e9,
+                        cpuBefore, processCpu());
             } catch (IOException | FailureException | RuntimeException e) {
                 if (!closed) {
                     log.println("cmtp bridge: opening INBOX ahead stopped (" + e.getMessage()
@@ -654,14 +656,13 @@ final class BridgeMailbox implements AutoCloseable {
         }
     }
 
-    /** " (CPU: N s for the whole bridge so far)" where the JVM tells it: busy machines stretch the time. */
+    /** The CPU time this process has used so far, "N.N s", or "?" where the JVM does not tell it. */
     private static String processCpu() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os && os.getProcessCpuTime() >= 0) {
-            return String.format(Locale.ROOT, " (CPU time of the bridge since it started: %.1f s)",
-                    os.getProcessCpuTime() / 1e9);
+            return String.format(Locale.ROOT, "%.1f s", os.getProcessCpuTime() / 1e9);
         }
-        return "";
+        return "?";
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {
