@@ -27,6 +27,8 @@ for i in range(rounds):
     assert count == expected and len(bodies) == expected, (count, len(bodies))
     imap.logout()
     fetch_times.append(elapsed)
+    if i == 0:
+        print("first FETCH ended at %.3f (connected at %.3f)" % (time.time(), time.time() - elapsed), flush=True)
     print("bridge IMAP: LOGIN, SELECT and FETCH 1:* (BODY.PEEK[]) of %d messages (%d bytes): %.3f s%s"
           % (count, sum(len(b[1]) for b in bodies), elapsed, " (first: decrypting)" if i == 0 else " (cached)"),
           flush=True)

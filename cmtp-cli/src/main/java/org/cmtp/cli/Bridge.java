@@ -45,6 +45,7 @@ final class Bridge implements AutoCloseable {
         int maxAttachments = limits.getInt("maxAttachments", 1000);
         this.mailbox = new BridgeMailbox(session, configDirectory, log);
         mailbox.sync(0);
+        mailbox.openAhead();
         BridgeSubmission submission = new BridgeSubmission(session, mailbox, maxMessageSize, maxAttachments, log);
         this.imap = new ServerSocket();
         imap.setReuseAddress(true);
@@ -77,6 +78,21 @@ final class Bridge implements AutoCloseable {
         }
     }
 
+    /**
+     * The warning for an address that is not loopback (null for loopback): the bridge then
+     * serves decrypted mail over plain IMAP and SMTP to whoever reaches that address and
+     * guesses the bridge password. Only {@code --bind} does that; the default is 127.0.0.1.
+     */
+    static String exposure(InetAddress bind) {
+        if (bind.isLoopbackAddress()) {
+            return null;
+        }
+        String where = bind.isAnyLocalAddress() ? "EVERY address of this machine (" + bind.getHostAddress() + ")"
+                : bind.getHostAddress();
+        return "cmtp bridge: WARNING: listening on " + where + ", which is NOT loopback: others who reach it can"
+                + " try the bridge password and read your decrypted mail over unencrypted IMAP and SMTP";
+    }
+
     /** Runs the bridge until Ctrl-C. */
     static int run(UserCommands users, URI api, MailAddress address, Path keysFile, Path configDirectory,
                    String bindText, int imapPort, int smtpPort, PrintStream out, PrintStream err)
@@ -87,13 +103,13 @@ final class Bridge implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             throw new UsageException("--bind " + bindText + ": not an address");
         }
-        if (!bind.isLoopbackAddress()) {
+        String exposure = exposure(bind);
+        if (exposure != null) {
             for (int i = 0; i < 3; i++) {
-                err.println("cmtp bridge: WARNING: listening on " + bind.getHostAddress() + ", which is NOT loopback:"
-                        + " others who reach this address can try the bridge password and read your decrypted mail"
-                        + " over unencrypted IMAP/SMTP");
+                err.println(exposure);
             }
         }
+        BridgeMime.nameStreamProvider();
         UserCommands.SignedIn session = users.signInSession(api, address, keysFile);
         String password = BridgeMailbox.randomPassword();
         Bridge bridge = new Bridge(session, configDirectory, bind, imapPort, smtpPort, password, err);
@@ -105,10 +121,35 @@ final class Bridge implements AutoCloseable {
         out.println("user name " + address);
         out.println("bridge password " + password);
         out.println("state in " + bridge.mailbox.directory());
+        if (exposure != null) {
+            out.println(exposure);
+        }
         out.println("Ctrl-C stops the bridge");
+        if (interruptIgnored()) {
+            out.println("(Ctrl-C is ignored by this process, as for programs started in the background:"
+                    + " stop it with kill " + ProcessHandle.current().pid() + ")");
+        }
         out.flush();
         bridge.stopped.await();
         return Cli.OK;
+    }
+
+    /**
+     * Whether SIGINT is ignored here (Linux: {@code SigIgn} in /proc/self/status). A shell
+     * starts background programs that way and the JVM keeps it so: Ctrl-C then never reaches
+     * the shutdown hook, only SIGTERM does.
+     */
+    static boolean interruptIgnored() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 1)) != 0; // bit 1: signal 2
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to tell
+        }
+        return false;
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,6 +51,10 @@ final class BridgeMailbox implements AutoCloseable {
     static final String SENT = "Sent";
     /** Decrypted messages kept in memory, in bytes of MIME. */
     private static final long CACHE_BYTES = 256L * 1024 * 1024;
+    /** Messages asked for in one request (the server takes up to 100). */
+    static final int BATCH = 50;
+    /** Requests in flight at once; opening and rendering run on the same threads. */
+    private static final int FETCHERS = 6;
 
     /** One message of a folder. */
     static final class Entry {
@@ -58,6 +64,8 @@ final class BridgeMailbox implements AutoCloseable {
         volatile boolean seen;
         volatile boolean deleted;
         volatile int size = -1; // of the MIME form, once known
+        volatile long storedSize; // of the sealed form on the server (INBOX)
+        volatile boolean viaSmtp; // arrived through the server's SMTP gateway (INBOX)
 
         Entry(long uid, long serverId, Instant internalDate, boolean seen) {
             this.uid = uid;
@@ -90,7 +98,11 @@ final class BridgeMailbox implements AutoCloseable {
     private long lastSync;
     private final Map<String, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true);
     private long cachedBytes;
-    private final ExecutorService fetchers = Executors.newFixedThreadPool(4, daemon("cmtp-bridge-fetch"));
+    private final ExecutorService fetchers = Executors.newFixedThreadPool(FETCHERS, daemon("cmtp-bridge-fetch"));
+    /** Messages being fetched by a batch right now, by cache key: others wait for them, not fetch them again. */
+    private final Map<String, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
+    /** The server answered 404 to a batch (an older server): one request per message from then on. */
+    private volatile boolean singleRequests;
     private volatile boolean closed;
     private Thread poller;
 
@@ -260,6 +272,9 @@ final class BridgeMailbox implements AutoCloseable {
                 Entry entry = inbox.entries.get(uid);
                 if (entry == null) {
                     entry = new Entry(uid, id, parseInstant(message.getString("received", null)), read);
+                    entry.storedSize = message.getJsonNumber("size") == null ? 0
+                            : message.getJsonNumber("size").longValue();
+                    entry.viaSmtp = message.getBoolean("viaSmtp", false);
                     inbox.entries.put(uid, entry);
                     changed = true;
                 } else if (entry.seen != read) {
@@ -305,42 +320,63 @@ final class BridgeMailbox implements AutoCloseable {
 
     /** The MIME form of a message: opened here from the server's sealed bytes, or Sent's own copy. */
     byte[] content(Folder folder, Entry entry) throws IOException, FailureException {
-        String key = folder.name + "/" + entry.uid;
+        String key = cacheKey(folder, entry);
+        byte[] cached = cached(key);
+        if (cached != null) {
+            return cached;
+        }
+        CompletableFuture<byte[]> pending = loading.get(key);
+        if (pending != null) {
+            byte[] loaded = pending.join(); // null: the batch did not get it; ask alone below
+            if (loaded != null) {
+                return loaded;
+            }
+        }
+        byte[] mime = folder == sent ? openSent(entry) : openInbox(entry, session.api().raw(entry.serverId));
+        remember(key, entry, mime);
+        return mime;
+    }
+
+    private static String cacheKey(Folder folder, Entry entry) {
+        return folder.name + "/" + entry.uid;
+    }
+
+    private byte[] cached(String key) {
         synchronized (cache) {
-            byte[] cached = cache.get(key);
-            if (cached != null) {
-                return cached;
-            }
+            return cache.get(key);
         }
-        byte[] mime;
-        if (folder == sent) {
-            byte[] sealed = Files.readAllBytes(directory.resolve("sent").resolve(Long.toString(entry.uid)));
-            try {
-                mime = CryptoSystems.forVersion(Message.SEALED).open(sealed, session.keys());
-            } catch (CryptoException e) {
-                throw new FailureException("the Sent copy " + entry.uid + " does not open: " + e.getMessage());
-            }
-        } else {
-            byte[] raw = session.api().raw(entry.serverId);
-            try {
-                mime = BridgeMime.render(ReceivedMail.open(raw, session.keys()), entry.internalDate);
-            } catch (ProtocolException | CryptoException e) {
-                mime = notice(entry, e.getMessage());
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IOException("message " + entry.serverId + " cannot be made MIME: " + e.getMessage(), e);
-            }
+    }
+
+    private byte[] openSent(Entry entry) throws IOException, FailureException {
+        byte[] sealed = Files.readAllBytes(directory.resolve("sent").resolve(Long.toString(entry.uid)));
+        try {
+            return CryptoSystems.forVersion(Message.SEALED).open(sealed, session.keys());
+        } catch (CryptoException e) {
+            throw new FailureException("the Sent copy " + entry.uid + " does not open: " + e.getMessage());
         }
+    }
+
+    private byte[] openInbox(Entry entry, byte[] raw) throws IOException {
+        try {
+            return BridgeMime.render(ReceivedMail.open(raw, session.keys()), entry.internalDate, entry.viaSmtp);
+        } catch (ProtocolException | CryptoException e) {
+            return notice(entry, e.getMessage());
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IOException("message " + entry.serverId + " cannot be made MIME: " + e.getMessage(), e);
+        }
+    }
+
+    private void remember(String key, Entry entry, byte[] mime) {
         entry.size = mime.length;
         synchronized (cache) {
-            cache.put(key, mime);
-            cachedBytes += mime.length;
+            byte[] replaced = cache.put(key, mime);
+            cachedBytes += mime.length - (replaced == null ? 0 : replaced.length);
             var oldest = cache.entrySet().iterator();
             while (cachedBytes > CACHE_BYTES && oldest.hasNext()) {
                 cachedBytes -= oldest.next().getValue().length;
                 oldest.remove();
             }
         }
-        return mime;
     }
 
     /** A message that does not open with the key: shown as a short notice saying so, not hidden. */
@@ -352,15 +388,27 @@ final class BridgeMailbox implements AutoCloseable {
                 + " your key: " + BridgeMime.clean(why) + "\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Fetches and opens many messages at once (4 at a time), e.g. before a FETCH of sizes. */
+    /**
+     * Fetches and opens many messages at once, e.g. before a FETCH of sizes or bodies: INBOX
+     * in batches of {@value #BATCH} per request, {@value #FETCHERS} requests in flight.
+     */
     void prefetch(Folder folder, List<Entry> entries) throws IOException, FailureException {
-        List<Future<byte[]>> pending = new ArrayList<>();
-        for (Entry entry : entries) {
-            if (entry.size < 0) {
+        List<Entry> wanted = entries.stream().filter(e -> cached(cacheKey(folder, e)) == null).toList();
+        List<Future<?>> pending = new ArrayList<>();
+        if (folder == sent) {
+            for (Entry entry : wanted) {
                 pending.add(fetchers.submit(() -> content(folder, entry)));
             }
+        } else {
+            for (int from = 0; from < wanted.size(); from += BATCH) {
+                List<Entry> batch = wanted.subList(from, Math.min(wanted.size(), from + BATCH));
+                pending.add(fetchers.submit(() -> {
+                    loadBatch(batch);
+                    return null;
+                }));
+            }
         }
-        for (Future<byte[]> future : pending) {
+        for (Future<?> future : pending) {
             try {
                 future.get();
             } catch (InterruptedException e) {
@@ -376,6 +424,93 @@ final class BridgeMailbox implements AutoCloseable {
                 throw new IOException(String.valueOf(e.getCause()), e.getCause());
             }
         }
+    }
+
+    /**
+     * Fetches the sealed bytes of INBOX messages with one request per batch and opens them.
+     * Messages another batch is already fetching are left to it; those the server no longer
+     * has are left to {@link #content}, which reports them.
+     */
+    private void loadBatch(List<Entry> batch) throws IOException, FailureException {
+        Map<Long, Entry> mine = new LinkedHashMap<>();
+        Map<Long, CompletableFuture<byte[]>> futures = new LinkedHashMap<>();
+        for (Entry entry : batch) {
+            CompletableFuture<byte[]> future = new CompletableFuture<>();
+            if (cached(cacheKey(inbox, entry)) == null && loading.putIfAbsent(cacheKey(inbox, entry), future) == null) {
+                mine.put(entry.serverId, entry);
+                futures.put(entry.serverId, future);
+            }
+        }
+        try {
+            List<Long> ids = new ArrayList<>(mine.keySet());
+            while (!ids.isEmpty() && !singleRequests) {
+                UserApi.RawBatch answer;
+                try {
+                    answer = session.api().raw(ids);
+                } catch (FailureException e) {
+                    if (!e.getMessage().contains(" 404")) {
+                        throw e;
+                    }
+                    singleRequests = true; // a server without the batch request
+                    break;
+                }
+                for (Map.Entry<Long, byte[]> raw : answer.messages().entrySet()) {
+                    Entry entry = mine.get(raw.getKey());
+                    if (entry != null) {
+                        byte[] mime = openInbox(entry, raw.getValue());
+                        remember(cacheKey(inbox, entry), entry, mime);
+                        futures.get(entry.serverId).complete(mime);
+                    }
+                }
+                if (answer.later().size() >= ids.size()) {
+                    break; // no progress: left to content()
+                }
+                ids = answer.later();
+            }
+        } finally {
+            for (Map.Entry<Long, CompletableFuture<byte[]>> claimed : futures.entrySet()) {
+                loading.remove(cacheKey(inbox, mine.get(claimed.getKey())));
+                claimed.getValue().complete(null); // not got here: content() asks for it alone
+            }
+        }
+    }
+
+    /**
+     * Opens the newest messages of INBOX in the background right after sign-in (as many as
+     * fill half the cache), so that a mail program's first FETCH finds them ready.
+     */
+    void openAhead() {
+        Thread thread = new Thread(() -> {
+            long started = System.nanoTime();
+            String cpuBefore = processCpu();
+            List<Entry> newest = new ArrayList<>(entries(inbox));
+            java.util.Collections.reverse(newest);
+            List<Entry> chosen = new ArrayList<>();
+            long bytes = 0;
+            for (Entry entry : newest) {
+                bytes += Math.max(entry.storedSize, 1);
+                if (bytes > CACHE_BYTES / 2) {
+                    break;
+                }
+                chosen.add(entry);
+            }
+            if (chosen.isEmpty()) {
+                return;
+            }
+            try {
+                prefetch(inbox, chosen);
+                log.printf("cmtp bridge: opened the newest %d messages of INBOX in %.1f s (CPU time of the bridge"
+                        + " since it started: %s before, %s after)%n", chosen.size(), (System.nanoTime() - started) / 1e9,
+                        cpuBefore, processCpu());
+            } catch (IOException | FailureException | RuntimeException e) {
+                if (!closed) {
+                    log.println("cmtp bridge: opening INBOX ahead stopped (" + e.getMessage()
+                            + "); messages are opened when asked for");
+                }
+            }
+        }, "cmtp-bridge-open-ahead");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     int size(Folder folder, Entry entry) throws IOException, FailureException {
@@ -519,6 +654,15 @@ final class BridgeMailbox implements AutoCloseable {
         synchronized (this) {
             notifyAll();
         }
+    }
+
+    /** The CPU time this process has used so far, "N.N s", or "?" where the JVM does not tell it. */
+    private static String processCpu() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os && os.getProcessCpuTime() >= 0) {
+            return String.format(Locale.ROOT, "%.1f s", os.getProcessCpuTime() / 1e9);
+        }
+        return "?";
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -45,6 +45,8 @@ final class ImapInput {
     private final long maxLiteral;
     private byte[] line;
     private int pos;
+    /** The command's tag once read: what a BAD answer for this line carries, "*" before. */
+    private String tag;
 
     ImapInput(InputStream in, long maxLiteral) {
         this.in = in;
@@ -82,6 +84,7 @@ final class ImapInput {
     List<Object> readCommand(Continuation continuation) throws IOException, BadCommand {
         line = readLine();
         pos = 0;
+        tag = "*";
         if (line == null) {
             throw new BadCommand("*", "line too long");
         }
@@ -97,7 +100,7 @@ final class ImapInput {
             }
             if (pos >= line.length) {
                 if (depth > 0) {
-                    throw new BadCommand(tagOf(words), "unbalanced parentheses");
+                    throw new BadCommand(tag, "unbalanced parentheses");
                 }
                 return;
             }
@@ -109,25 +112,24 @@ final class ImapInput {
                 words.add(inner);
             } else if (c == ')') {
                 if (depth == 0) {
-                    throw new BadCommand(tagOf(words), "unexpected ')'");
+                    throw new BadCommand(tag, "unexpected ')'");
                 }
                 pos++;
                 return;
             } else if (c == '"') {
-                words.add(quoted(words));
+                words.add(quoted());
             } else if (c == '{') {
-                words.add(literal(words, continuation));
+                words.add(literal(continuation));
             } else {
                 words.add(atom());
+            }
+            if (depth == 0 && words.size() == 1 && words.get(0) instanceof String first) {
+                tag = first;
             }
         }
     }
 
-    private String tagOf(List<Object> words) {
-        return words.isEmpty() || !(words.get(0) instanceof String s) ? "*" : s;
-    }
-
-    private String quoted(List<Object> words) throws BadCommand {
+    private String quoted() throws BadCommand {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         pos++;
         while (pos < line.length) {
@@ -140,16 +142,16 @@ final class ImapInput {
             }
             out.write(c);
         }
-        throw new BadCommand(tagOf(words), "unterminated quoted string");
+        throw new BadCommand(tag, "unterminated quoted string");
     }
 
-    private Literal literal(List<Object> words, Continuation continuation) throws IOException, BadCommand {
+    private Literal literal(Continuation continuation) throws IOException, BadCommand {
         int close = pos;
         while (close < line.length && line[close] != '}') {
             close++;
         }
         if (close != line.length - 1) {
-            throw new BadCommand(tagOf(words), "a literal's {n} must end the line");
+            throw new BadCommand(tag, "a literal's {n} must end the line");
         }
         String spec = new String(line, pos + 1, close - pos - 1, StandardCharsets.US_ASCII);
         boolean synchronizing = !spec.endsWith("+");
@@ -157,13 +159,13 @@ final class ImapInput {
         try {
             length = Long.parseLong(synchronizing ? spec : spec.substring(0, spec.length() - 1));
         } catch (NumberFormatException e) {
-            throw new BadCommand(tagOf(words), "bad literal length {" + spec + "}");
+            throw new BadCommand(tag, "bad literal length {" + spec + "}");
         }
         if (length < 0 || length > maxLiteral) {
             if (!synchronizing) {
                 throw new IOException("a non-synchronizing literal of " + length + " bytes: closing");
             }
-            throw new BadCommand(tagOf(words), "[TOOBIG] literal of " + length + " bytes; at most " + maxLiteral);
+            throw new BadCommand(tag, "[TOOBIG] literal of " + length + " bytes; at most " + maxLiteral);
         }
         if (synchronizing) {
             continuation.ready();
@@ -175,7 +177,7 @@ final class ImapInput {
         line = readLine();
         pos = 0;
         if (line == null) {
-            throw new BadCommand(tagOf(words), "line too long");
+            throw new BadCommand(tag, "line too long");
         }
         return new Literal(bytes);
     }

@@ -85,6 +85,32 @@ final class UserApi {
         return send("GET", "/api/user/messages/" + id + "/raw", null, null).body();
     }
 
+    /** What one {@code GET /api/user/messages/raw?ids=…} gave: stored bytes by id, and the ids to ask again. */
+    record RawBatch(java.util.Map<Long, byte[]> messages, java.util.List<Long> missing, java.util.List<Long> later) {
+    }
+
+    /** The stored bytes of several messages in one request (at most 100 ids, README "Users"). */
+    RawBatch raw(java.util.List<Long> ids) throws IOException, FailureException {
+        StringBuilder list = new StringBuilder();
+        ids.forEach(id -> list.append(list.length() == 0 ? "" : ",").append(id));
+        JsonObject answer = json(send("GET", "/api/user/messages/raw?ids=" + list, null, null)).asJsonObject();
+        java.util.Map<Long, byte[]> messages = new java.util.LinkedHashMap<>();
+        try {
+            for (var message : answer.getJsonArray("messages")) {
+                messages.put(message.asJsonObject().getJsonNumber("id").longValue(),
+                        java.util.Base64.getDecoder().decode(message.asJsonObject().getString("raw")));
+            }
+            return new RawBatch(messages, numbers(answer.getJsonArray("missing")), numbers(answer.getJsonArray("later")));
+        } catch (RuntimeException e) {
+            throw new FailureException("the server's batch of messages is not as README \"Users\" says: " + e);
+        }
+    }
+
+    private static java.util.List<Long> numbers(JsonArray array) {
+        return array == null ? java.util.List.of()
+                : array.stream().map(v -> ((jakarta.json.JsonNumber) v).longValue()).toList();
+    }
+
     void mark(long id, boolean read) throws IOException, FailureException {
         send("PATCH", "/api/user/messages/" + id, "application/json",
                 ("{\"read\":" + read + "}").getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package org.cmtp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -48,6 +49,41 @@ class CliTest {
         err.reset();
         assertEquals(2, run("--server", "127.0.0.1:1", "--timeout", "2", "keyrequest", "bob@b.test"));
         assertEquals("cmtp: 127.0.0.1:1 connect: Connection refused", err.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void aBridgeOnAnAddressThatIsNotLoopbackSaysSoLoudly() {
+        // nothing answers on 127.0.0.110:15199, so sign-in fails and nothing is ever bound;
+        // the warning comes before sign-in, so that it is seen even then
+        Map<String, String> environment = Map.of("CMTP_PASSWORD", "not used", "CMTP_CONFIG_DIR", directory.toString());
+        String[] bridge = {"--api", "https://127.0.0.110:15199/", "--timeout", "2", "bridge", "bob@b.test"};
+        for (String[] loopback : new String[][] {{}, {"--bind", "127.0.0.111"}, {"--bind", "::1"}}) {
+            err.reset();
+            assertEquals(2, run(environment, concat(bridge, loopback)), err.toString());
+            assertFalse(err.toString(StandardCharsets.UTF_8).contains("WARNING"), err.toString());
+        }
+        for (String[] exposed : new String[][] {{"--bind", "0.0.0.0"}, {"--bind", "192.0.2.7"}, {"--bind", "::"}}) {
+            err.reset();
+            assertEquals(2, run(environment, concat(bridge, exposed)), err.toString());
+            String said = err.toString(StandardCharsets.UTF_8);
+            long warnings = said.lines().filter(l -> l.startsWith("cmtp bridge: WARNING: listening on")
+                    && l.contains("NOT loopback") && l.contains("read your decrypted mail")).count();
+            assertEquals(3, warnings, String.join(" ", exposed) + ":\n" + said);
+            if (exposed[1].equals("0.0.0.0")) {
+                assertTrue(said.contains("EVERY address of this machine"), said);
+            }
+        }
+    }
+
+    private int run(Map<String, String> environment, String... args) {
+        return new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(new byte[0]), environment, null).run(args);
+    }
+
+    private static String[] concat(String[] first, String[] more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.cmtp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -42,8 +43,13 @@ class BridgeIT {
     private static final String ALICE_PASSWORD = "alice-password-1234";
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final int PLAIN_HTTP_PORT = 15103;
+    private static final int RECORDER_PORT = 15104;
+    private static final int GATEWAY_PORT = 15105;
 
     private LaunchedServer server;
+    /** Between a bridge and the server's plain HTTP port: shows the session token the bridge uses. */
+    private org.cmtp.it.support.RecordingProxy recorder;
     private BridgeProcess alice;
     private BridgeProcess bob;
 
@@ -60,11 +66,22 @@ class BridgeIT {
 
         BridgeProcess(LaunchedServer server, String address, String password, Path config, String bind, int imap,
                       int smtp) throws Exception {
+            this(server, server.http(), address, password, config, bind, imap, smtp);
+        }
+
+        /** @param api the user API the bridge uses: the server's, or a recording proxy in front of it */
+        BridgeProcess(LaunchedServer server, java.net.URI api, String address, String password, Path config,
+                      String bind, int imap, int smtp) throws Exception {
             this.address = address;
             Path jar = Path.of(System.getProperty("it.micro.dir", "target/micro"), "cmtp-cli.jar");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // started as from a terminal: a program started in the background (as Maven may be
+            // here) inherits SIGINT ignored, and the JVM then never sees Ctrl-C; the wrapper
+            // sets it back to its default and becomes the bridge (exec: the same process id)
+            ProcessBuilder builder = new ProcessBuilder("python3", "-c", "import os, signal, sys;"
+                    + " signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", jar.toString(), "--server", server.host() + ":" + server.cmtpPort(), "--api",
-                    server.http().toString(), "bridge", address, "--imap-port", Integer.toString(imap), "--smtp-port",
+                    api.toString(), "bridge", address, "--imap-port", Integer.toString(imap), "--smtp-port",
                     Integer.toString(smtp), "--bind", bind);
             builder.environment().put("CMTP_PASSWORD", password);
             builder.environment().put("CMTP_CONFIG_DIR", config.toString());
@@ -100,14 +117,30 @@ class BridgeIT {
             return thread;
         }
 
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy(); // SIGTERM, as Ctrl-C: the shutdown hook revokes the session
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        /**
+         * Sends the bridge a signal ({@code INT}: Ctrl-C, {@code TERM}: what {@code kill} and
+         * service managers send) and waits for it to end.
+         *
+         * @return its exit code
+         */
+        int stop(String signal) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -" + signal);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                throw new AssertionError("the bridge of " + address + " did not stop on SIG" + signal + ":\n" + out
+                        + err);
             }
             for (Thread pump : pumps) {
                 pump.join(5000); // its last lines, e.g. the revoked session
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process.isAlive()) {
+                stop("TERM"); // the shutdown hook revokes the session
             }
         }
     }
@@ -115,7 +148,11 @@ class BridgeIT {
     @BeforeAll
     void start() throws Exception {
         server = new LaunchedServer(HOST, 15101, 15102, LaunchedServer.freshDataDir("bridge"), DOMAIN, ADMIN_PASSWORD)
-                .with("CMTP_MAX_MESSAGE_SIZE", "2097152").start();
+                .with("CMTP_MAX_MESSAGE_SIZE", "2097152")
+                .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(PLAIN_HTTP_PORT))
+                .with("CMTP_SMTP_GATEWAY", "true")
+                .with("CMTP_SMTP_GATEWAY_BIND", HOST)
+                .with("CMTP_SMTP_GATEWAY_PORT", Integer.toString(GATEWAY_PORT)).start();
         AdminClient admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         admin.createAccount("alice", ALICE_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
@@ -136,7 +173,7 @@ class BridgeIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alice, bob, server}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {recorded, recorder, alice, bob, server}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -303,7 +340,8 @@ class BridgeIT {
         String before = run(Duration.ofMinutes(1), "python3", "-c", UIDS, HOST, Integer.toString(bob.imapPort),
                 bob.address, bob.password);
         Path config = Path.of("target", "bridge-config", "bob");
-        bob.close();
+        assertEquals(143, bob.stop("TERM"), "SIGTERM: 128 + 15, after the shutdown hook\n" + bob.err);
+        assertTrue(bob.err.toString().contains("cmtp bridge: stopped; session revoked"), bob.err.toString());
         bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, config, HOST, 15113, 15114);
         String after = run(Duration.ofMinutes(1), "python3", "-c", UIDS, HOST, Integer.toString(bob.imapPort),
                 bob.address, bob.password);
@@ -333,6 +371,127 @@ class BridgeIT {
                 alice.address, alice.password);
         assertTrue(output.contains("wrong 4") && output.contains("AUTHENTICATIONFAILED"), output);
         assertTrue(output.contains("locked") && output.contains("too many wrong bridge passwords"), output);
+    }
+
+    /** The first message of {@code who}'s INBOX whose subject contains {@code words}, as curl fetches it. */
+    private static String fetchBySubject(BridgeProcess who, String words) throws Exception {
+        String inbox = "imap://" + HOST + ":" + who.imapPort + "/INBOX";
+        String user = who.address + ":" + who.password;
+        String[] search = {""};
+        Await.until(() -> {
+            try {
+                search[0] = run(Duration.ofMinutes(1), "curl", "-sS", "--fail", inbox, "-X", "UID SEARCH SUBJECT \""
+                        + words + "\"", "--user", user);
+                return search[0].matches("(?s).*SEARCH \\d+.*");
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        }, WAIT, who.address + "'s bridge finds '" + words + "'");
+        Matcher uid = Pattern.compile("SEARCH (\\d+)").matcher(search[0]);
+        assertTrue(uid.find(), search[0]);
+        return run(Duration.ofMinutes(1), "curl", "-sS", "--fail", inbox + ";UID=" + uid.group(1), "--user", user);
+    }
+
+    @Test
+    @Order(7)
+    void mailThatArrivedBySmtpIsMarkedSoMailProgramsShowIt() throws Exception {
+        Path message = Files.createTempFile("bridge-gateway", ".eml");
+        Files.writeString(message, "From: carol@smtp-only.test\r\nTo: " + bob.address
+                + "\r\nSubject: written in the clear\r\n\r\nHello from the SMTP world.\r\n");
+        // straight to the server's SMTP gateway, as the domain's MTA would hand it over
+        run(Duration.ofMinutes(2), "curl", "-sS", "--fail", "smtp://" + HOST + ":" + GATEWAY_PORT, "--mail-from",
+                "carol@smtp-only.test", "--mail-rcpt", bob.address, "--upload-file", message.toString());
+        String viaSmtp = fetchBySubject(bob, "written in the clear");
+        assertTrue(viaSmtp.contains("X-CMTP-Arrived-By: SMTP (encrypted on arrival, not end to end)"), viaSmtp);
+        assertTrue(viaSmtp.contains("[cmtp: this message arrived by SMTP, encrypted on arrival, not end to end"),
+                "a first line of text says so too:\n" + viaSmtp);
+        assertTrue(viaSmtp.contains("Hello from the SMTP world."), viaSmtp);
+        String endToEnd = fetchBySubject(bob, "sent by curl");
+        assertTrue(endToEnd.contains("Hello from curl.") && !endToEnd.contains("X-CMTP-Arrived-By")
+                && !endToEnd.contains("[cmtp: this message"), "mail sealed by its sender is not marked:\n" + endToEnd);
+    }
+
+    /** bob's third bridge, whose user API requests go through {@link #recorder}; its session token. */
+    private BridgeProcess recorded;
+    private String recordedToken;
+
+    private void startRecordedBridge() throws Exception {
+        if (recorded != null) {
+            return;
+        }
+        recorder = new org.cmtp.it.support.RecordingProxy(new java.net.InetSocketAddress(HOST, RECORDER_PORT),
+                new java.net.InetSocketAddress(HOST, server.plainHttp().getPort()));
+        recorded = new BridgeProcess(server, java.net.URI.create("http://" + HOST + ":" + RECORDER_PORT + "/"),
+                bob.address, BOB_PASSWORD, fresh(Path.of("target", "bridge-config", "bob-recorded")), HOST, 15115,
+                15116);
+        Matcher bearer = Pattern.compile("(?i)Authorization: Bearer ([A-Za-z0-9._~+/=-]+)")
+                .matcher(new String(recorder.sent(), StandardCharsets.ISO_8859_1));
+        assertTrue(bearer.find(), "the bridge's requests carry its token");
+        recordedToken = bearer.group(1);
+    }
+
+    @Test
+    @Order(8)
+    void theUserApiGivesSeveralSealedMessagesInOneAnswer() throws Exception {
+        startRecordedBridge();
+        org.cmtp.it.support.UserApiClient api = new org.cmtp.it.support.UserApiClient(server.http(), recordedToken);
+        jakarta.json.JsonArray listed = api.get("/api/user/messages?limit=3").json().asJsonArray();
+        assertEquals(3, listed.size(), listed.toString());
+        List<Long> ids = new ArrayList<>();
+        listed.forEach(m -> ids.add(m.asJsonObject().getJsonNumber("id").longValue()));
+        String asked = ids.get(2) + "," + ids.get(0) + ",999999999," + ids.get(1) + "," + ids.get(0);
+        org.cmtp.it.support.UserApiClient.Reply batch = api.get("/api/user/messages/raw?ids=" + asked);
+        assertEquals(200, batch.status(), batch.toString());
+        jakarta.json.JsonObject answer = batch.json().asJsonObject();
+        jakarta.json.JsonArray messages = answer.getJsonArray("messages");
+        assertEquals(3, messages.size(), "each asked once, in the order asked: " + answer);
+        List<Long> order = List.of(ids.get(2), ids.get(0), ids.get(1));
+        for (int i = 0; i < 3; i++) {
+            jakarta.json.JsonObject message = messages.getJsonObject(i);
+            assertEquals(order.get(i), message.getJsonNumber("id").longValue());
+            byte[] single = api.get("/api/user/messages/" + order.get(i) + "/raw").bytes();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(single,
+                    java.util.Base64.getDecoder().decode(message.getString("raw")), "the same stored bytes as /raw");
+        }
+        assertEquals("[999999999]", answer.getJsonArray("missing").toString());
+        assertEquals("[]", answer.getJsonArray("later").toString());
+        for (String bad : List.of("", "1,x", "1,,2", "-")) {
+            assertEquals(400, api.get("/api/user/messages/raw?ids=" + bad).status(), "ids=" + bad);
+        }
+        StringBuilder tooMany = new StringBuilder("1");
+        for (int i = 2; i <= 101; i++) {
+            tooMany.append(',').append(i);
+        }
+        org.cmtp.it.support.UserApiClient.Reply refused = api.get("/api/user/messages/raw?ids=" + tooMany);
+        assertEquals(400, refused.status());
+        assertTrue(refused.toString().contains("at most 100"), refused.toString());
+        assertEquals(401, new org.cmtp.it.support.UserApiClient(server.http(), null)
+                .get("/api/user/messages/raw?ids=" + ids.get(0)).status(), "only with a token");
+    }
+
+    @Test
+    @Order(9)
+    void ctrlCStopsTheBridgeRevokesItsSessionAndClosesItsPorts() throws Exception {
+        startRecordedBridge();
+        org.cmtp.it.support.UserApiClient api = new org.cmtp.it.support.UserApiClient(server.http(), recordedToken);
+        assertEquals(200, api.get("/api/user/messages/usage").status(), "the bridge's token works while it runs");
+        int exit = recorded.stop("INT");
+        System.out.println("bob's bridge after Ctrl-C (SIGINT), exit code " + exit + ":\n" + recorded.out
+                + recorded.err);
+        assertEquals(130, exit, "Ctrl-C: 128 + 2, after the shutdown hook");
+        assertFalse(recorded.out.toString().contains("Ctrl-C is ignored"), "started as from a terminal");
+        String said = recorded.err.toString();
+        assertTrue(said.contains("cmtp bridge: stopping") && said.contains("cmtp bridge: stopped; session revoked"),
+                said);
+        assertEquals(401, api.get("/api/user/messages/usage").status(), "the bridge's token no longer works");
+        for (int port : new int[] {recorded.imapPort, recorded.smtpPort}) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(HOST, port), 5000);
+                throw new AssertionError("port " + port + " still listens after the bridge stopped");
+            } catch (java.net.ConnectException expected) {
+                // nothing listens
+            }
+        }
     }
 
     private static String capture(List<String> tmux, String session) {

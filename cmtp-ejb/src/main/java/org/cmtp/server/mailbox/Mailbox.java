@@ -189,4 +189,48 @@ public class Mailbox {
                 .findFirst()
                 .map(row -> row[1] != null ? bodyFiles.read((String) row[1]) : (byte[]) row[0]);
     }
+
+    /** What {@link #contents} read, by id, and the ids of messages left for later to keep within the budget. */
+    public record Contents(Map<Long, byte[]> read, List<Long> later) {
+    }
+
+    /**
+     * The stored bytes of several messages of {@code account} in two queries (the user API's
+     * batch): their sizes first, then the bytes of those that fit in {@code maxBytes} taken
+     * in the order of {@code ids} (the first always fits). Ids that are not the account's
+     * messages are in neither part of the answer.
+     */
+    public Contents contents(Account account, List<Long> ids, long maxBytes) {
+        Map<Long, byte[]> read = new HashMap<>();
+        List<Long> later = new java.util.ArrayList<>();
+        if (ids.isEmpty()) {
+            return new Contents(read, later);
+        }
+        Map<Long, Long> sizes = new HashMap<>();
+        em.createQuery("SELECT m.id, m.size FROM StoredMessage m WHERE m.id IN :ids AND m.account = :account",
+                Object[].class).setParameter("ids", ids).setParameter("account", account).getResultStream()
+                .forEach(row -> sizes.put((Long) row[0], (Long) row[1]));
+        List<Long> chosen = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (Long id : ids) {
+            Long size = sizes.get(id);
+            if (size == null) {
+                continue;
+            }
+            if (chosen.isEmpty() || bytes + size <= maxBytes) {
+                chosen.add(id);
+                bytes += size;
+            } else {
+                later.add(id);
+            }
+        }
+        em.createQuery("SELECT m.id, m.content, m.bodyFile FROM StoredMessage m WHERE m.id IN :ids"
+                + " AND m.account = :account", Object[].class)
+                .setParameter("ids", chosen)
+                .setParameter("account", account)
+                .getResultStream()
+                .forEach(row -> read.put((Long) row[0],
+                        row[2] != null ? bodyFiles.read((String) row[2]) : (byte[]) row[1]));
+        return new Contents(read, later);
+    }
 }

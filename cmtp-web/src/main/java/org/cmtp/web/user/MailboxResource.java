@@ -25,8 +25,12 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,6 +62,10 @@ public class MailboxResource {
     static final String VERSION_HEADER = "X-CMTP-Version";
     private static final int MAX_PAGE = 500;
     private static final int MAX_WAIT_SECONDS = 120;
+    /** Ids one {@code GET raw?ids=} may name. */
+    static final int MAX_BATCH = 100;
+    /** Stored bytes one batch answer carries at most (the first message always goes in, however large). */
+    static final long BATCH_BYTES = 8L * 1024 * 1024;
 
     @EJB
     private Mailbox mailbox;
@@ -129,6 +137,67 @@ public class MailboxResource {
     @Produces(MediaType.APPLICATION_JSON)
     public MessageView get(@PathParam("id") long id) {
         return mailbox.entry(account(), id).map(MailboxResource::view).orElseThrow(MailboxResource::noSuchMessage);
+    }
+
+    /** {@code GET /api/user/messages/raw?ids=…}: several messages' stored bytes in one answer. */
+    public static class Batch {
+        /** In the order asked, each {@code {id, raw}}, raw being the stored bytes in base64. */
+        public List<RawMessage> messages = new ArrayList<>();
+        /** Ids that are not (or no longer) this account's messages. */
+        public List<Long> missing = new ArrayList<>();
+        /** Ids left out to keep the answer within {@link #BATCH_BYTES} of stored bytes: ask for them again. */
+        public List<Long> later = new ArrayList<>();
+    }
+
+    public static class RawMessage {
+        public long id;
+        public String raw;
+    }
+
+    /**
+     * The stored bytes of up to {@value #MAX_BATCH} messages in one answer, for a device that
+     * opens a whole mailbox (the bridge after sign-in): one request instead of one per message.
+     * Still sealed, as {@code {id}/raw} gives them.
+     */
+    @GET
+    @Path("raw")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Batch rawBatch(@QueryParam("ids") String ids) {
+        List<Long> wanted = List.copyOf(batchIds(ids));
+        Mailbox.Contents contents = mailbox.contents(account(), wanted, BATCH_BYTES);
+        Batch batch = new Batch();
+        for (long id : wanted) {
+            byte[] content = contents.read().get(id);
+            if (content != null) {
+                RawMessage message = new RawMessage();
+                message.id = id;
+                message.raw = Base64.getEncoder().encodeToString(content);
+                batch.messages.add(message);
+            } else if (contents.later().contains(id)) {
+                batch.later.add(id);
+            } else {
+                batch.missing.add(id);
+            }
+        }
+        return batch;
+    }
+
+    /** {@code 1,2,3}: 1 to {@value #MAX_BATCH} distinct message ids, in the order given. */
+    private static Set<Long> batchIds(String ids) {
+        Set<Long> parsed = new LinkedHashSet<>();
+        try {
+            for (String id : (ids == null ? "" : ids).split(",", -1)) {
+                parsed.add(Long.parseLong(id.strip()));
+            }
+        } catch (NumberFormatException e) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "ids",
+                    "ids is a comma-separated list of message ids, e.g. ids=3,4,5");
+        }
+        if (parsed.size() > MAX_BATCH) {
+            throw new UserAccessException(UserAccessException.Kind.INVALID, "ids",
+                    "at most " + MAX_BATCH + " ids in one request");
+        }
+        return parsed;
     }
 
     @GET
