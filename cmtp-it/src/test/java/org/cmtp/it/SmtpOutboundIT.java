@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
 
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.it.support.AdminClient;
@@ -43,6 +45,7 @@ import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PrivatePostfix;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
+import org.cmtp.it.support.WebmailPage;
 import org.cmtp.message.Message;
 import org.cmtp.message.PlaintextBody;
 import org.cmtp.server.dns.LoopbackDnsServer;
@@ -240,6 +243,117 @@ class SmtpOutboundIT {
                 "Postfix delivered nothing more:\n" + log);
         assertEquals(occurrences(sentBefore, "connect from"), occurrences(log, "connect from"),
                 "nobody even connected to Postfix:\n" + log);
+    }
+
+    @Test
+    @Order(6)
+    void theJakartaMailProviderSendsInPlaintextOnlyWithItsProperty() throws Exception {
+        int inMaildir = maildir().size();
+        Properties properties = new Properties();
+        properties.put("mail.cmtp.host", ALPHA_HOST);
+        properties.put("mail.cmtp.port", Integer.toString(CMTP_PORT));
+        MimeMessage message = new MimeMessage(Session.getInstance(properties));
+        message.setFrom(new InternetAddress("alice@alpha.test"));
+        message.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress("user@smtp-only.test"));
+        message.setSubject("from a Jakarta Mail application");
+        message.setText("sent with mail.cmtp.allowplaintext=true");
+        message.saveChanges();
+        try (jakarta.mail.Transport transport = Session.getInstance(properties).getTransport("cmtp")) {
+            transport.connect();
+            jakarta.mail.SendFailedException refused = assertThrows(
+                    jakarta.mail.SendFailedException.class, () -> transport.sendMessage(message, message.getAllRecipients()));
+            assertEquals(1, refused.getInvalidAddresses().length, "without the property: no key, not sent");
+        }
+        properties.put("mail.cmtp.allowplaintext", "true");
+        try (jakarta.mail.Transport transport = Session.getInstance(properties).getTransport("cmtp")) {
+            transport.connect();
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+        Await.until(() -> maildir().size() == inMaildir + 1, TIMEOUT, "the provider's message in the Maildir");
+        MimeMessage arrived = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(maildir().get(maildir().size() - 1)));
+        assertEquals("from a Jakarta Mail application", arrived.getSubject());
+        // SMTP ends the last line of a message with CRLF
+        assertEquals("sent with mail.cmtp.allowplaintext=true\n", arrived.getContent());
+    }
+
+    @Test
+    @Order(7)
+    void theWebmailSendsInPlaintextOnlyWhenTheBoxIsTicked() throws Exception {
+        int inMaildir = maildir().size();
+        org.openqa.selenium.chrome.ChromeDriver browser = org.cmtp.it.support.HeadlessChromium.start(
+                work.resolve("downloads"), 15960);
+        try {
+            WebmailPage page = WebmailPage.signIn(browser, alpha.http(), "alice@alpha.test", "alice's password");
+            browser.findElement(By.cssSelector("a[data-section='write']")).click();
+            page.awaitView("write");
+
+            org.openqa.selenium.WebElement box = browser.findElement(By.id("w-plaintext"));
+            assertFalse(box.isSelected(), "off by default");
+            assertEquals("Send in plaintext to recipients without a key",
+                    browser.findElement(By.cssSelector("label[for='w-plaintext']")).getText());
+            assertTrue(browser.findElement(By.id("w-plaintext-hint")).getText().contains("NOT encrypted"));
+            browser.findElement(By.id("w-to")).sendKeys("user@smtp-only.test");
+            browser.findElement(By.id("w-subject")).sendKeys("from the webmail");
+            browser.findElement(By.id("w-text")).sendKeys("ticked on purpose");
+            browser.findElement(By.id("send")).click();
+            page.awaitText("#send-status", "user@smtp-only.test: no key (not sent)");
+
+            box.click();
+            browser.findElement(By.id("send")).click();
+            page.awaitText("#send-status", "user@smtp-only.test: sent in plaintext, NOT encrypted: queued for smtp-only.test");
+        } finally {
+            browser.quit();
+        }
+        Await.until(() -> maildir().size() == inMaildir + 1, TIMEOUT, "the webmail's message in the Maildir");
+        MimeMessage arrived = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(maildir().get(maildir().size() - 1)));
+        assertEquals("from the webmail", arrived.getSubject());
+        assertEquals("ticked on purpose\n", arrived.getContent());
+        assertEquals(new InternetAddress("alice@alpha.test"), arrived.getFrom()[0]);
+    }
+
+    /**
+     * alpha runs with the defaults of the gateway (off): the gateway's default address and
+     * port are refused, and no listening socket of its JVM answers in SMTP (issue 19 item 3).
+     */
+    @Test
+    @Order(8)
+    void aDefaultServerListensForNoSmtp() throws Exception {
+        assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", 2525).close(),
+                "nothing on cmtp.smtp-gateway-bind:cmtp.smtp-gateway-port's defaults");
+        java.util.Set<Long> pids = new java.util.HashSet<>();
+        pids.add(alpha.pid());
+        ProcessHandle.of(alpha.pid()).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+        Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+        List<String> listening = new java.util.ArrayList<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\S+\\s+\\d+\\s+\\d+\\s+(\\S+):(\\d+)\\s.*pid=(\\d+),");
+        for (String line : new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            java.util.regex.Matcher m = row.matcher(line.strip());
+            if (m.find() && pids.contains(Long.parseLong(m.group(3)))) {
+                // "[::ffff:127.0.0.160]" is the IPv4 address as a Java socket listening on both families shows it
+                String host = m.group(1).replace("[", "").replace("]", "").replace("*", "0.0.0.0").replace("::ffff:", "");
+                listening.add(host + ":" + m.group(2));
+            }
+        }
+        assertTrue(listening.contains(ALPHA_HOST + ":" + CMTP_PORT), "found alpha's own sockets: " + listening);
+        for (String address : listening) {
+            String host = address.substring(0, address.lastIndexOf(':'));
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            try (java.net.Socket socket = new java.net.Socket(host.equals("0.0.0.0") || host.equals("::") ? ALPHA_HOST : host,
+                    port)) {
+                socket.setSoTimeout(3000);
+                byte[] greeting = new byte[4];
+                int read;
+                try {
+                    read = socket.getInputStream().readNBytes(greeting, 0, 4);
+                } catch (java.net.SocketTimeoutException e) {
+                    read = 0; // says nothing first: not an SMTP server
+                }
+                String start = new String(greeting, 0, read, StandardCharsets.US_ASCII);
+                assertFalse(start.matches("[2-5][0-9][0-9][ -]"), address + " greets like an SMTP server: " + start);
+            }
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------

@@ -318,7 +318,8 @@ public class CmtpConfiguration {
         String host = raw;
         int port = 25;
         int colon = raw.lastIndexOf(':');
-        if (colon > 0 && raw.indexOf(':') == colon || raw.startsWith("[") && raw.contains("]:")) {
+        boolean onePort = colon >= 0 && raw.indexOf(':') == colon; // host:port, not a bare IPv6 address
+        if (onePort || raw.startsWith("[") && raw.contains("]:")) {
             host = raw.substring(0, colon);
             try {
                 port = Integer.parseInt(raw.substring(colon + 1));
