@@ -295,6 +295,7 @@ async function renderInbox() {
       const { version, body } = await openBody(r.m.id);
       show(r.subject, visible(body.subject) || '(no subject)');
       if (version === 0) r.subject.append(el('span', { class: 'tag plain' }, 'not encrypted'));
+      if (r.m.viaSmtp) r.subject.append(el('span', { class: 'tag plain' }, 'arrived by SMTP'));
     } catch (e) {
       show(r.subject, el('span', { class: 'warn' }, `cannot be opened: ${e.message}`));
     }
@@ -353,7 +354,11 @@ async function renderMessage(id) {
     el('p', { class: 'crumbs' }, el('a', { href: '#/inbox' }, '← Inbox')),
     el('h1', { tabindex: '-1', class: 'view-title', id: 'msg-subject', dir: 'auto' }, visible(body.subject) || '(no subject)'),
     version === 0 ? el('p', { class: 'tag plain', id: 'msg-plain' },
-      'Not encrypted: this message came in the clear (a delivery notice from a server). Anyone on its way could read it.') : null,
+      'Not encrypted: this message came in the clear (a delivery notice from a server, or a sender who chose '
+      + 'plaintext). Anyone on its way could read it.') : null,
+    entry.viaSmtp ? el('p', { class: 'tag plain', id: 'msg-via-smtp' },
+      'Arrived by SMTP, encrypted on arrival, not end to end: it came from the SMTP world in the clear, and this '
+      + 'server sealed it to your key when it arrived. Every mail server before it could read it.') : null,
     facts, actions,
     el('pre', { class: 'text', id: 'msg-text', dir: 'auto' }, visible(body.text)),
     entry.attachments ? [el('h2', {}, 'Attachments'), attachmentList] : null);
@@ -440,6 +445,13 @@ async function renderWrite() {
     el('label', { for: 'w-text' }, 'Text'),
     el('textarea', { id: 'w-text', rows: 14 }, d.text),
     el('label', { for: 'w-files' }, 'Attachments'), picker, sizeHint, fileList,
+    el('div', { class: 'plaintext-choice' },
+      el('input', { id: 'w-plaintext', type: 'checkbox', 'aria-describedby': 'w-plaintext-hint' }),
+      el('label', { for: 'w-plaintext' }, 'Send in plaintext to recipients without a key'),
+      el('p', { class: 'hint', id: 'w-plaintext-hint' }, 'Off: a recipient without a key gets nothing. On: that '
+        + 'recipient gets this message NOT encrypted — your server, every server on the way and the recipient\'s '
+        + 'mail provider can read it (over SMTP if the domain has no CMTP server). Recipients with a key still get '
+        + 'it encrypted.')),
     el('div', { class: 'actions' }, send), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -474,11 +486,12 @@ async function sendMail(form, files, status) {
   }
   const list = el('ul', { class: 'outcomes' });
   show(status, el('h2', {}, 'Sending'), list);
+  const plaintextWithoutKey = form.querySelector('#w-plaintext').checked;
   let sent = 0;
   for (const r of recipients) {
     const item = el('li', { 'data-recipient': addressOf(r) }, `${addressOf(r)}: sealing…`);
     list.append(item);
-    const [word, cls] = await sendOne(r, body, blobs).catch((e) => [`error: ${e.message}`, 'failed']);
+    const [word, cls] = await sendOne(r, body, blobs, plaintextWithoutKey).catch((e) => [`error: ${e.message}`, 'failed']);
     item.className = cls;
     show(item, el('strong', {}, visible(addressOf(r))), `: ${word}`);
     if (cls === 'delivered' || cls === 'queued') sent++;
@@ -495,24 +508,35 @@ function canonicalDomain(domain) {
   }
 }
 
-async function sendOne(recipient, body, blobs) {
+async function sendOne(recipient, body, blobs, plaintextWithoutKey) {
   let key;
   try {
     key = (await api(`keys/${seg(addressOf(recipient))}`)).data;
   } catch (e) {
-    if (e.status === 404) return ['no key (not sent): the address does not exist or its server does not answer', 'nokey'];
-    throw e;
+    if (e.status !== 404) throw e;
+    if (!plaintextWithoutKey) return ['no key (not sent): the address does not exist or its server does not answer', 'nokey'];
+    // the sender ticked the box: crypto version 0, body and attachments as they are (PROTOCOL.md §6)
+    const destination = { account: recipient.account, domain: canonicalDomain(recipient.domain) };
+    const [word, cls] = await submit(c.encodeMessage({
+      version: 0, destination, source: { account: session.account, domain: session.domain }, log: '',
+      body, attachments: blobs,
+    }), destination.domain);
+    return cls === 'delivered' || cls === 'queued' ? [`sent in plaintext, NOT encrypted: ${word}`, `${cls} plaintext`] : [word, cls];
   }
   const publicKey = c.fromHex(key.publicKey);
   if (key.account !== recipient.account || key.domain !== canonicalDomain(recipient.domain)
       || !s.verify(session.serverKey, c.keyBindStatement(key.account, key.domain, publicKey), c.fromHex(key.signature))) {
     return ['not sent: the key the server gave is not signed by your server\'s key for this address', 'failed'];
   }
-  const message = c.encodeMessage({
+  return submit(c.encodeMessage({
     version: 1, destination: { account: key.account, domain: key.domain },
     source: { account: session.account, domain: session.domain }, log: '',
     body: s.seal(body, publicKey), attachments: blobs.map((b) => s.seal(b, publicKey)),
-  });
+  }), key.domain);
+}
+
+/** Submits one message to the user API and checks the server's signed receipt over its bytes. */
+async function submit(message, domain) {
   if (message.length > limits.maxMessageSize) {
     return [`not sent: ${size(message.length)} sealed is over this server's limit of ${size(limits.maxMessageSize)}`, 'failed'];
   }
@@ -523,9 +547,9 @@ async function sendOne(recipient, body, blobs) {
     return ['the server\'s answer is not signed by its key over this message: treat it as not sent', 'failed'];
   }
   if (receipt.status !== 'SUCCESS') return [`refused by the server (${receipt.status})`, 'refused'];
-  return key.domain === session.domain
+  return domain === session.domain
     ? ['delivered (stored in the mailbox; signed receipt checked)', 'delivered']
-    : [`queued for ${key.domain} (signed receipt checked)`, 'queued'];
+    : [`queued for ${domain} (signed receipt checked)`, 'queued'];
 }
 
 async function renderSettings() {

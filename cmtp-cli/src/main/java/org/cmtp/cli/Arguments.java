@@ -28,7 +28,8 @@ final class Arguments {
         commands.put("keyrequest", Map.of());
         commands.put("login", Map.of("out", Kind.VALUE, "password-file", Kind.VALUE, "force", Kind.FLAG));
         commands.put("send", Map.of("from", Kind.VALUE, "to", Kind.LIST, "subject", Kind.VALUE, "text", Kind.VALUE,
-                "text-file", Kind.VALUE, "attach", Kind.LIST, "cc", Kind.LIST, "reply-to", Kind.VALUE));
+                "text-file", Kind.VALUE, "attach", Kind.LIST, "cc", Kind.LIST, "reply-to", Kind.VALUE,
+                "allow-plaintext", Kind.FLAG));
         commands.put("open", Map.of("keys", Kind.VALUE));
         commands.put("bench", Map.of("connections", Kind.VALUE, "messages", Kind.VALUE, "size", Kind.VALUE,
                 "to", Kind.VALUE, "per-connection", Kind.VALUE, "keyrequest", Kind.FLAG, "warm-up", Kind.VALUE));

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.cmtp.client.CmtpClient;
@@ -45,6 +46,8 @@ final class Cli {
     static final int OK = 0;
     static final int USAGE = 1;
     static final int FAILURE = 2;
+    /** After the receipt of a recipient who got the mail in plaintext. */
+    static final String PLAINTEXT_NOTE = " (plaintext: NOT encrypted, as --allow-plaintext asked)";
 
     static final String USAGE_TEXT = """
             usage: cmtp [--server HOST[:PORT]] [--api URL] [--timeout SECONDS] [--server-key HEX] COMMAND ...
@@ -56,8 +59,13 @@ final class Cli {
                                                    CMTP_PASSWORD) and save the key pair (mode 600;
                                                    default ACCOUNT.cmtpkey)
               send --from ACCOUNT@DOMAIN --to A@D[,B@D...] [--subject S] [--text T | --text-file F]
-                   [--cc A@D,...] [--reply-to R] [--attach FILE...]
-                                                   seal and send; one line per receipt
+                   [--cc A@D,...] [--reply-to R] [--attach FILE...] [--allow-plaintext]
+                                                   seal and send; one line per receipt. When a
+                                                   recipient has no key (e.g. its domain has no
+                                                   CMTP server) nothing is sent, unless
+                                                   --allow-plaintext: then that recipient gets it
+                                                   NOT encrypted (over SMTP if its domain has no
+                                                   CMTP server); the others still get it sealed
               open --keys FILE MESSAGE_FILE        decrypt a stored message and print it
               signin ACCOUNT@DOMAIN [--password-file FILE]
                                                    sign in to the user API by proof of key (the
@@ -392,31 +400,55 @@ final class Cli {
         } catch (IllegalArgumentException e) {
             throw new UsageException("send: " + e.getMessage());
         }
+        boolean allowPlaintext = arguments.flag("allow-plaintext");
         UserCommands users = users(context);
         Optional<UserSessionFile> session = users.sessionFor(from);
         if (session.isPresent()) { // signed in: authenticated submission through the user API, from any network
-            return users.send(session.get(), mail) ? OK : FAILURE;
+            return users.send(session.get(), mail, allowPlaintext) ? OK : FAILURE;
         }
         List<Receipt> receipts;
+        Set<MailAddress> inClear;
         try (Connected connected = connect(context)) {
             CmtpClient client = connected.client();
+            MailSender sender = new MailSender(client, connected.serverKey(), Clock.systemUTC());
+            List<MailSender.RecipientKey> keys = sender.keys(mail);
+            inClear = inClear(keys.stream().filter(MailSender.RecipientKey::withoutKey)
+                    .map(MailSender.RecipientKey::recipient).toList(), allowPlaintext);
             try {
-                receipts = new MailSender(client, connected.serverKey(), Clock.systemUTC()).send(mail);
+                receipts = sender.send(mail, keys, allowPlaintext);
             } catch (MailSendException e) {
-                e.completed().forEach(this::printReceipt);
+                e.completed().forEach(r -> printReceipt(r, inClear.contains(r.recipient())));
                 throw e;
             }
             client.quit();
         }
-        receipts.forEach(this::printReceipt);
+        receipts.forEach(r -> printReceipt(r, inClear.contains(r.recipient())));
         return receipts.stream().allMatch(Receipt::delivered) ? OK : FAILURE;
     }
 
-    private void printReceipt(Receipt receipt) {
+    /**
+     * The recipients who get the mail in plaintext: those without a key, when the sender
+     * allowed it. Without {@code --allow-plaintext} a recipient without a key stops the
+     * whole mail before anything is sent: a sender who meant everyone to read it sealed
+     * learns first, and decides.
+     *
+     * @throws FailureException some recipient has no key and plaintext was not allowed
+     */
+    static Set<MailAddress> inClear(List<MailAddress> withoutKey, boolean allowPlaintext) throws FailureException {
+        if (!withoutKey.isEmpty() && !allowPlaintext) {
+            String names = withoutKey.stream().map(MailAddress::toString).collect(Collectors.joining(", "));
+            throw new FailureException("nothing sent: no CMTP key for " + names + " (no such account, or the domain has"
+                    + " no CMTP server); to send them this mail NOT encrypted, give --allow-plaintext");
+        }
+        return Set.copyOf(withoutKey);
+    }
+
+    /** One line per recipient; a plaintext one says so. */
+    void printReceipt(Receipt receipt, boolean plaintext) {
         if (receipt.status() == StatusWord.KEYNOTAVAILABLE) {
             out.println(receipt.status() + " " + receipt.recipient() + " (no key for the recipient: not sent)");
         } else {
-            out.println(receipt);
+            out.println(receipt + (plaintext ? PLAINTEXT_NOTE : ""));
         }
     }
 

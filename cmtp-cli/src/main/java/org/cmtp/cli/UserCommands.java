@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
@@ -228,25 +231,32 @@ final class UserCommands {
 
     /**
      * Seals per recipient here, with each key checked against the pinned server key (bound to
-     * the address, PROTOCOL.md §4a), submits, and checks each receipt.
+     * the address, PROTOCOL.md §4a), submits, and checks each receipt. Every key is looked up
+     * first: a recipient without one stops the mail before anything is sent, unless
+     * {@code allowPlaintext}, when that recipient gets a plaintext (version 0) message.
      *
      * @return whether every recipient got {@code SUCCESS}
+     * @throws FailureException a recipient has no key and plaintext was not allowed (nothing was sent)
      */
-    boolean send(UserSessionFile session, OutgoingMail mail) throws IOException, FailureException {
+    boolean send(UserSessionFile session, OutgoingMail mail, boolean allowPlaintext) throws IOException, FailureException {
         UserApi api = api(session);
         byte[] serverKey = pinnedKey(session);
         Instant date = Clock.systemUTC().instant();
-        boolean all = true;
+        Map<MailAddress, Optional<byte[]>> keys = new LinkedHashMap<>();
         for (MailAddress recipient : mail.to()) {
-            Optional<byte[]> publicKey = verifiedKey(api, serverKey, recipient);
-            if (publicKey.isEmpty()) {
-                out.println("KEYNOTAVAILABLE " + recipient + " (no key for the recipient: not sent)");
-                all = false;
-                continue;
-            }
-            byte[] raw = MailSender.seal(mail, recipient, publicKey.get(), date).encode();
+            keys.put(recipient, verifiedKey(api, serverKey, recipient));
+        }
+        Set<MailAddress> inClear = Cli.inClear(keys.entrySet().stream().filter(k -> k.getValue().isEmpty())
+                .map(Map.Entry::getKey).toList(), allowPlaintext);
+        boolean all = true;
+        for (Map.Entry<MailAddress, Optional<byte[]>> key : keys.entrySet()) {
+            MailAddress recipient = key.getKey();
+            byte[] raw = inClear.contains(recipient)
+                    ? MailSender.plaintext(mail, recipient, date).encode()
+                    : MailSender.seal(mail, recipient, key.getValue().get(), date).encode();
             Submitted submitted = submit(api, serverKey, recipient, raw);
-            out.println(submitted.status() + " " + recipient + " " + HexFormat.of().formatHex(submitted.hash()));
+            out.println(submitted.status() + " " + recipient + " " + HexFormat.of().formatHex(submitted.hash())
+                    + (inClear.contains(recipient) ? Cli.PLAINTEXT_NOTE : ""));
             all &= submitted.status() == StatusWord.SUCCESS;
         }
         return all;

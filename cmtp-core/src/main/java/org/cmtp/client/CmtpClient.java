@@ -1,6 +1,7 @@
 package org.cmtp.client;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.crypto.CryptoException;
@@ -94,7 +96,7 @@ public final class CmtpClient implements AutoCloseable {
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         this.replies = new ReplyDecoder(limits);
         replies.expect(ReplyKind.TEXT);
-        Reply greeting = readReply("banner");
+        Reply greeting = readBanner();
         if (!(greeting instanceof TextReply text)) {
             throw fail(new MalformedServerReplyException(server, "banner", "the server greeted with " + greeting
                     + " instead of a text banner", null));
@@ -531,8 +533,47 @@ public final class CmtpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the banner, and tells an SMTP server from a CMTP one: a CMTP banner ends in
+     * {@code \0}, which an SMTP greeting never holds, so without this the client would wait
+     * for the rest of it until the read timeout. An SMTP greeting is a three-digit reply
+     * code, a space or hyphen, text, and CRLF (RFC 5321 4.2).
+     */
+    private Reply readBanner() throws CmtpClientException {
+        ByteArrayOutputStream firstBytes = new ByteArrayOutputStream();
+        return readReply("banner", (bytes, length) -> {
+            if (firstBytes.size() >= 512) {
+                return;
+            }
+            firstBytes.write(bytes, 0, length);
+            String start = new String(firstBytes.toByteArray(), StandardCharsets.ISO_8859_1);
+            int lineEnd = start.indexOf("\r\n");
+            if (lineEnd > 0 && start.indexOf('\0') < 0 && SMTP_GREETING.matcher(start.substring(0, lineEnd)).matches()) {
+                throw fail(new NotCmtpServerException(server, printable(start.substring(0, lineEnd))));
+            }
+        });
+    }
+
+    /** Looks at the bytes of a reply as they arrive, before the decoder does. */
+    @FunctionalInterface
+    private interface ArrivingBytes {
+        void check(byte[] bytes, int length) throws CmtpClientException;
+    }
+
+    private static final Pattern SMTP_GREETING = Pattern.compile("[2-5][0-9][0-9]([ -].*)?");
+
+    /** A peer's text for an error message: at most 100 characters, control characters as '?'. */
+    private static String printable(String text) {
+        String cut = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** Reads until the decoder has one whole reply. */
     private Reply readReply(String name) throws CmtpClientException {
+        return readReply(name, (bytes, length) -> { });
+    }
+
+    private Reply readReply(String name, ArrivingBytes arriving) throws CmtpClientException {
         try {
             while (true) {
                 Optional<Reply> reply = replies.next();
@@ -545,6 +586,7 @@ public final class CmtpClient implements AutoCloseable {
                             ? "the server closed the connection" : "the server closed the connection inside a reply",
                             null));
                 }
+                arriving.check(readBuffer, read);
                 replies.feed(readBuffer, 0, read);
             }
         } catch (CmtpClientException e) {

@@ -52,18 +52,77 @@ public final class MailSender {
     }
 
     /**
-     * Sends {@code mail} to each of its recipients.
+     * What the home server said of one recipient's key, before anything is sent.
+     *
+     * @param status {@code SUCCESS} with the key; {@code KEYNOTAVAILABLE} when the recipient
+     *     has none (no such account, or a domain without a CMTP server); another word when
+     *     the server refused the question
+     * @param key the recipient's key, empty unless {@code SUCCESS}
+     */
+    public record RecipientKey(MailAddress recipient, StatusWord status, byte[] key) {
+
+        public RecipientKey {
+            Objects.requireNonNull(recipient, "recipient");
+            Objects.requireNonNull(status, "status");
+            key = key.clone();
+        }
+
+        /** Whether the server answered that there is no key: only then may the sender choose plaintext. */
+        public boolean withoutKey() {
+            return status == StatusWord.KEYNOTAVAILABLE;
+        }
+
+        @Override
+        public byte[] key() {
+            return key.clone();
+        }
+    }
+
+    /**
+     * Sends {@code mail} to each of its recipients, sealed; a recipient without a key gets
+     * {@code KEYNOTAVAILABLE} and nothing, and the others are still sent.
      *
      * @return one receipt per recipient, in the order of {@link OutgoingMail#to()}
      * @throws MailSendException if the connection failed part way (its receipts say how far it got)
      */
     public List<Receipt> send(OutgoingMail mail) throws MailSendException {
+        return send(mail, keys(mail), false);
+    }
+
+    /**
+     * Asks the home server for every recipient's key, so that a caller can decide before
+     * sending anything (e.g. to send nothing when one recipient has no key).
+     *
+     * @throws MailSendException if the connection failed (with no receipts: nothing was sent)
+     */
+    public List<RecipientKey> keys(OutgoingMail mail) throws MailSendException {
+        List<RecipientKey> keys = new ArrayList<>(mail.to().size());
+        try {
+            for (MailAddress recipient : mail.to()) {
+                keys.add(keyOf(recipient));
+            }
+        } catch (CmtpClientException e) {
+            throw new MailSendException(e, List.of());
+        }
+        return keys;
+    }
+
+    /**
+     * Sends {@code mail} to each recipient of {@code keys}: sealed to its key, or, when it
+     * has none and {@code plaintextWithoutKey} is true, as a plaintext (version 0) message
+     * the sender chose knowingly (PROTOCOL.md §6): the home server and every server after it
+     * can read it, and a domain without a CMTP server gets it over SMTP.
+     *
+     * @throws MailSendException if the connection failed part way (its receipts say how far it got)
+     */
+    public List<Receipt> send(OutgoingMail mail, List<RecipientKey> keys, boolean plaintextWithoutKey)
+            throws MailSendException {
         Instant date = clock.instant();
-        List<Receipt> receipts = new ArrayList<>(mail.to().size());
+        List<Receipt> receipts = new ArrayList<>(keys.size());
         try {
             int difficulty = client.capabilities().proofOfWorkDifficulty();
-            for (MailAddress recipient : mail.to()) {
-                receipts.add(sendTo(mail, recipient, date, difficulty));
+            for (RecipientKey key : keys) {
+                receipts.add(sendTo(mail, key, date, difficulty, plaintextWithoutKey));
             }
         } catch (CmtpClientException e) {
             throw new MailSendException(e, receipts);
@@ -71,27 +130,47 @@ public final class MailSender {
         return receipts;
     }
 
-    private Receipt sendTo(OutgoingMail mail, MailAddress recipient, Instant date, int difficulty)
-            throws CmtpClientException {
-        Optional<byte[]> key;
+    private RecipientKey keyOf(MailAddress recipient) throws CmtpClientException {
         try {
-            key = client.keyRequest(recipient, homeServerKey);
+            Optional<byte[]> key = client.keyRequest(recipient, homeServerKey);
+            return key.map(k -> new RecipientKey(recipient, StatusWord.SUCCESS, k))
+                    .orElseGet(() -> new RecipientKey(recipient, StatusWord.KEYNOTAVAILABLE, NONE));
         } catch (CommandFailedException e) {
-            return new Receipt(recipient, e.status(), NONE, NONE);
+            return new RecipientKey(recipient, e.status(), NONE);
         }
-        if (key.isEmpty()) {
-            return new Receipt(recipient, StatusWord.KEYNOTAVAILABLE, NONE, NONE);
-        }
+    }
+
+    private Receipt sendTo(OutgoingMail mail, RecipientKey key, Instant date, int difficulty, boolean plaintextWithoutKey)
+            throws CmtpClientException {
+        MailAddress recipient = key.recipient();
         Message message;
-        try {
-            message = seal(mail, recipient, key.get(), date);
-        } catch (CryptoException e) {
-            // The server vouched for a key that cannot be sealed to: as good as no key.
-            return new Receipt(recipient, StatusWord.KEYNOTAVAILABLE, NONE, NONE);
+        if (key.withoutKey() && plaintextWithoutKey) {
+            message = plaintext(mail, recipient, date);
+        } else if (key.status() != StatusWord.SUCCESS) {
+            return new Receipt(recipient, key.status(), NONE, NONE);
+        } else {
+            try {
+                message = seal(mail, recipient, key.key(), date);
+            } catch (CryptoException e) {
+                // The server vouched for a key that cannot be sealed to: as good as no key.
+                return new Receipt(recipient, StatusWord.KEYNOTAVAILABLE, NONE, NONE);
+            }
         }
         byte[] raw = message.encode();
         SignedStatus status = client.mail(raw, ProofOfWork.find(raw, difficulty), homeServerKey);
         return new Receipt(recipient, status.word(), Blake2b.hash512(raw), status.signature());
+    }
+
+    /**
+     * Builds the plaintext (version 0) message for one recipient: body and attachments in
+     * the clear, in the same layout a sealed message holds inside its boxes.
+     */
+    public static Message plaintext(OutgoingMail mail, MailAddress recipient, Instant date) {
+        List<byte[]> attachments = new ArrayList<>(mail.attachments().size());
+        for (Attachment attachment : mail.attachments()) {
+            attachments.add(attachment.encode());
+        }
+        return new Message(Message.PLAINTEXT, recipient, mail.from(), "", body(mail, date).encode(), attachments);
     }
 
     /** @return what each recipient reads once the body is opened */

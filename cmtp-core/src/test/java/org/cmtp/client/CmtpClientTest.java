@@ -199,4 +199,33 @@ class CmtpClientTest {
                 () -> CmtpClient.connect(address, TIMEOUT, TIMEOUT));
         assertTrue(e.getMessage().startsWith("127.0.0.1:" + port + " connect: "), e.getMessage());
     }
+
+    /**
+     * An SMTP server on the CMTP port greets with a CRLF line and no NUL: the client says so
+     * at once (the relay then knows the host has no CMTP server, ADR 0028) instead of
+     * waiting for the rest of a banner until its read timeout.
+     */
+    @Test
+    void anSmtpGreetingIsToldApartAtOnce() throws Exception {
+        try (java.net.ServerSocket smtp = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread greeter = new Thread(() -> {
+                try (java.net.Socket socket = smtp.accept()) {
+                    socket.getOutputStream().write("220 mx.example.org ESMTP Postfix (Debian)\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getInputStream().read(); // until the client closes
+                } catch (java.io.IOException e) {
+                    // the client went away: done
+                }
+            });
+            greeter.start();
+            long started = System.nanoTime();
+            NotCmtpServerException refused = assertThrows(NotCmtpServerException.class, () -> CmtpClient.connect(
+                    new java.net.InetSocketAddress(smtp.getInetAddress(), smtp.getLocalPort()), TIMEOUT,
+                    Duration.ofSeconds(60)));
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(30)) < 0,
+                    "long before the 60 s read timeout");
+            assertTrue(refused.getMessage().contains("220 mx.example.org ESMTP Postfix (Debian)"), refused.getMessage());
+            greeter.join(5000);
+        }
+    }
 }

@@ -113,4 +113,78 @@ class MailSenderTest {
         assertEquals(false, receipt.verify(Ed25519KeyPair.generate(RANDOM).publicKey()));
         assertArrayEquals(hash, receipt.messageHash());
     }
+
+    @Test
+    void aPlaintextMessageCarriesTheSameBodyAndAttachmentsInTheClear() throws Exception {
+        Message message = MailSender.plaintext(mail(), BOB, DATE);
+        assertEquals(Message.PLAINTEXT, message.version());
+        assertEquals(BOB, message.destination());
+        assertEquals(ALICE, message.source());
+        org.cmtp.message.PlaintextBody body = org.cmtp.message.PlaintextBody.decode(message.body());
+        assertEquals(MailSender.body(mail(), DATE), body);
+        assertEquals(mail().attachments(), List.of(Attachment.decode(message.attachment(0)),
+                Attachment.decode(message.attachment(1))));
+    }
+
+    /**
+     * Against a scripted home server that knows bob's key and no other: without plaintext the
+     * keyless recipient gets nothing; with it, a version-0 message, while bob's stays sealed.
+     */
+    @Test
+    void plaintextOnlyForTheRecipientsWithoutAKeyAndOnlyWhenAsked() throws Exception {
+        Ed25519KeyPair server = Ed25519KeyPair.generate(RANDOM);
+        Ed25519KeyPair bob = Ed25519KeyPair.generate(RANDOM);
+        MailAddress dave = new MailAddress("dave", "smtp-only.example");
+        java.util.function.Function<org.cmtp.protocol.Command, byte[]> answer = command -> {
+            org.cmtp.protocol.Reply reply;
+            if (command instanceof org.cmtp.protocol.Command.KeyRequest request) {
+                reply = request.isForServer() ? new org.cmtp.protocol.KeyReply(server.publicKey(),
+                        org.cmtp.crypto.Signatures.sign(server, server.publicKey()))
+                        : request.user().equals("bob") ? new org.cmtp.protocol.KeyReply(bob.publicKey(),
+                        org.cmtp.crypto.Signatures.sign(server, bob.publicKey()))
+                        : signed(server, org.cmtp.protocol.StatusWord.KEYNOTAVAILABLE, new byte[0]);
+            } else if (command instanceof org.cmtp.protocol.Command.Mail mail) {
+                reply = signed(server, org.cmtp.protocol.StatusWord.SUCCESS,
+                        org.cmtp.crypto.Blake2b.hash512(mail.rawMessage()));
+            } else {
+                reply = new org.cmtp.protocol.TextReply("HAI!!! :3\n");
+            }
+            return org.cmtp.protocol.ReplyEncoder.encode(reply);
+        };
+        OutgoingMail mail = OutgoingMail.from(ALICE).to(dave, BOB).subject("s").text("t").build();
+        try (ScriptedServer home = new ScriptedServer(answer);
+             CmtpClient client = CmtpClient.connect(home.address(), java.time.Duration.ofSeconds(5),
+                     java.time.Duration.ofSeconds(5))) {
+            MailSender sender = new MailSender(client, server.publicKey(), java.time.Clock.systemUTC());
+            List<MailSender.RecipientKey> keys = sender.keys(mail);
+            assertEquals(List.of(true, false), keys.stream().map(MailSender.RecipientKey::withoutKey).toList());
+
+            List<Receipt> sealedOnly = sender.send(mail, keys, false);
+            assertEquals(org.cmtp.protocol.StatusWord.KEYNOTAVAILABLE, sealedOnly.get(0).status());
+            assertEquals(org.cmtp.protocol.StatusWord.SUCCESS, sealedOnly.get(1).status());
+            assertEquals(List.of(Message.SEALED), mailed(home));
+
+            home.received.clear();
+            List<Receipt> withPlaintext = sender.send(mail, keys, true);
+            assertEquals(List.of(true, true), withPlaintext.stream().map(Receipt::delivered).toList());
+            assertEquals(List.of(Message.PLAINTEXT, Message.SEALED), mailed(home));
+        }
+    }
+
+    private static org.cmtp.protocol.SignedStatus signed(Ed25519KeyPair server, org.cmtp.protocol.StatusWord word,
+            byte[] context) {
+        return new org.cmtp.protocol.SignedStatus(word,
+                org.cmtp.crypto.Signatures.sign(server, org.cmtp.protocol.SignedStatus.bytesToSign(word, context)));
+    }
+
+    /** The crypto versions of the messages the scripted server received, in order. */
+    private static List<Integer> mailed(ScriptedServer home) throws Exception {
+        List<Integer> versions = new java.util.ArrayList<>();
+        for (org.cmtp.protocol.Command command : home.received) {
+            if (command instanceof org.cmtp.protocol.Command.Mail mail) {
+                versions.add(Message.decode(mail.rawMessage()).version());
+            }
+        }
+        return versions;
+    }
 }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.openqa.selenium.By;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
@@ -40,6 +41,7 @@ import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.PrivatePostfix;
+import org.cmtp.it.support.WebmailPage;
 
 /**
  * The inbound SMTP gateway behind a real Postfix (Debian's package, a private instance
@@ -217,5 +219,86 @@ class SmtpGatewayIT {
                 return false;
             }
         }, Duration.ofSeconds(120), "Postfix's queue empty");
+    }
+
+    /** An SMTP session on the gateway up to RCPT TO; returns the reply to RCPT. */
+    private static String rcpt(BufferedReader in, OutputStream out, String recipient) throws Exception {
+        assertTrue(reply(in).startsWith("220"));
+        for (String command : new String[] {"EHLO test", "MAIL FROM:<carol@smtp-only.test>"}) {
+            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(reply(in).startsWith("250"), command);
+        }
+        out.write(("RCPT TO:<" + recipient + ">\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return reply(in);
+    }
+
+    @Test
+    @Order(5)
+    void aMessageOverTheSizeLimitIsRefusedAtDataWith552AndNothingIsStored() throws Exception {
+        int before = bobsMessages().size();
+        try (Socket socket = new Socket(HOST, GATEWAY_PORT)) {
+            socket.setSoTimeout(60_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream());
+            assertTrue(rcpt(in, out, "bob@b.test").startsWith("250"));
+            out.write("DATA\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(reply(in).startsWith("354"));
+            out.write("Subject: too big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (long written = 0; written <= 10L * 1024 * 1024; written += line.length) { // the default limit: 10 MiB
+                out.write(line);
+            }
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String refused = reply(in);
+            assertTrue(refused.startsWith("552 5.3.4") && refused.contains("cmtp.smtp-gateway-max-message-size"), refused);
+        }
+        assertEquals(before, bobsMessages().size(), "nothing stored");
+    }
+
+    @Test
+    @Order(6)
+    void aDisabledAccountIsRefusedAtRcptWith550() throws Exception {
+        admin.createAccount("dora", "dora-password-123456");
+        try (Socket socket = new Socket(HOST, GATEWAY_PORT)) {
+            socket.setSoTimeout(30_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertTrue(rcpt(in, socket.getOutputStream(), "dora@b.test").startsWith("250"), "enabled: taken");
+        }
+        assertEquals(200, admin.patch("/api/accounts/dora", "{\"enabled\":false}").status());
+        try (Socket socket = new Socket(HOST, GATEWAY_PORT)) {
+            socket.setSoTimeout(30_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String refused = rcpt(in, socket.getOutputStream(), "dora@b.test");
+            assertTrue(refused.startsWith("550 5.1.1 no such CMTP account here"), refused);
+        }
+    }
+
+    /** The webmail marks mail that came through the gateway, in the inbox and on the message. */
+    @Test
+    @Order(7)
+    void theWebmailMarksMailThatArrivedBySmtp() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver browser = org.cmtp.it.support.HeadlessChromium.start(
+                LaunchedServer.freshDataDir("gateway-chromium"), 15305);
+        try {
+            WebmailPage page = WebmailPage.signIn(browser, server.http(), "bob@b.test", BOB_PASSWORD);
+            // its row carries the tag (subjects are decrypted in the page, then tagged)
+            page.until(d -> d.findElements(By.cssSelector("#view tbody tr")).stream().map(r -> r.getText())
+                    .anyMatch(row -> row.contains("über SMTP") && row.contains("arrived by SMTP")));
+            for (org.openqa.selenium.WebElement link : browser.findElements(By.cssSelector("#view a[data-id]"))) {
+                if (link.getText().contains("über SMTP")) {
+                    link.click();
+                    break;
+                }
+            }
+            String marker = page.awaitText("#msg-via-smtp", "Arrived by SMTP");
+            assertTrue(marker.startsWith("Arrived by SMTP, encrypted on arrival, not end to end"), marker);
+            assertTrue(browser.findElements(By.id("msg-plain")).isEmpty(), "sealed on arrival");
+        } finally {
+            browser.quit();
+        }
     }
 }

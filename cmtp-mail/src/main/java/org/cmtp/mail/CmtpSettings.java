@@ -20,9 +20,11 @@ import org.cmtp.protocol.DefaultPort;
  * @param connectionFactory JNDI name of a {@code CmtpConnectionFactory} to send through
  *                          (adapter route), or null for a connection of the transport's own
  * @param localAddress the local address to connect from (as {@code mail.smtp.localaddress}), or null
+ * @param allowPlaintext {@code mail.cmtp.allowplaintext}: recipients without a key get a plaintext
+ *                       (version 0) message, NOT encrypted, instead of nothing
  */
 record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTimeout, Duration timeout,
-                    String connectionFactory, String localAddress) {
+                    String connectionFactory, String localAddress, boolean allowPlaintext) {
 
     static final String PREFIX = "mail." + CmtpTransport.PROTOCOL + ".";
     static final String PORT = PREFIX + "port";
@@ -31,6 +33,7 @@ record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTim
     static final String CONNECTION_TIMEOUT = PREFIX + "connectiontimeout";
     static final String CONNECTION_FACTORY = PREFIX + "connectionfactory";
     static final String LOCAL_ADDRESS = PREFIX + "localaddress";
+    static final String ALLOW_PLAINTEXT = PREFIX + "allowplaintext";
     static final int DEFAULT_PORT = DefaultPort.CMTP;
     static final int DEFAULT_TIMEOUT_MILLIS = 30_000;
     static final int DEFAULT_CONNECTION_TIMEOUT_MILLIS = 5_000;
@@ -59,7 +62,20 @@ record CmtpSettings(String host, int port, byte[] serverKey, Duration connectTim
                 millis(session, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT_MILLIS),
                 millis(session, TIMEOUT, DEFAULT_TIMEOUT_MILLIS),
                 factory,
-                blankToNull(session.getProperty(LOCAL_ADDRESS)));
+                blankToNull(session.getProperty(LOCAL_ADDRESS)),
+                flag(session, ALLOW_PLAINTEXT));
+    }
+
+    /** {@code true} or {@code false} (any case); unset is false; anything else is refused, not guessed. */
+    static boolean flag(Session session, String property) throws MessagingException {
+        String value = blankToNull(session.getProperty(property));
+        if (value == null || value.strip().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.strip().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new MessagingException(property + " must be true or false, not '" + value + "'");
     }
 
     private static byte[] serverKey(String hex) throws MessagingException {

@@ -36,7 +36,9 @@ import org.cmtp.wire.InvalidAddressException;
  * of its own, sealed to its key, asked for with {@code KEYBIND} (PROTOCOL.md §4a) where the
  * server speaks it. Every message carries the same body: Subject, the first Reply-To
  * address, the Cc addresses as its carbon-copy list — Bcc addresses are never in it — and
- * the text and attachments of {@link MimeContent}.
+ * the text and attachments of {@link MimeContent}. With {@code mail.cmtp.allowplaintext=true}
+ * a recipient without a key gets the message in plaintext (version 0, NOT encrypted; over
+ * SMTP if its domain has no CMTP server) instead of nothing.
  *
  * <p><b>Results</b>, per Jakarta Mail's contract: a {@link TransportEvent} (delivered, not
  * delivered, partially delivered) to the listeners, and a {@link SendFailedException} unless
@@ -58,6 +60,8 @@ public class CmtpTransport extends Transport {
             + " could not be reached or verified";
 
     private Route route;
+    /** {@code mail.cmtp.allowplaintext}, read at connect. */
+    private boolean allowPlaintext;
 
     public CmtpTransport(Session session, URLName urlname) {
         super(session, urlname);
@@ -68,6 +72,7 @@ public class CmtpTransport extends Transport {
     protected synchronized boolean protocolConnect(String host, int port, String user, String password)
             throws MessagingException {
         CmtpSettings settings = CmtpSettings.read(session, host, port);
+        allowPlaintext = settings.allowPlaintext();
         route = settings.connectionFactory() != null ? pooled(settings.connectionFactory()) : DirectRoute.connect(settings);
         return true;
     }
@@ -125,7 +130,7 @@ public class CmtpTransport extends Transport {
         MessagingException broken = null;
         String stopped = null;
         try {
-            receipts = route.send(mail);
+            receipts = route.send(mail, allowPlaintext);
         } catch (MailSendException e) {
             receipts = e.completed();
             stopped = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();

@@ -43,12 +43,13 @@ final class DirectRoute implements Route {
     }
 
     @Override
-    public List<Receipt> send(OutgoingMail mail) throws MailSendException, MessagingException {
+    public List<Receipt> send(OutgoingMail mail, boolean plaintextWithoutKey) throws MailSendException, MessagingException {
         if (!usable()) {
             close();
             open();
         }
-        return new MailSender(client, serverKey, Clock.systemUTC()).send(mail);
+        MailSender sender = new MailSender(client, serverKey, Clock.systemUTC());
+        return sender.send(mail, sender.keys(mail), plaintextWithoutKey);
     }
 
     /**

@@ -50,9 +50,9 @@ final class PooledRoute implements Route {
     }
 
     @Override
-    public List<Receipt> send(OutgoingMail mail) throws MailSendException, MessagingException {
+    public List<Receipt> send(OutgoingMail mail, boolean plaintextWithoutKey) throws MailSendException, MessagingException {
         try (CmtpConnection connection = factory.getConnection()) {
-            return connection.send(mail);
+            return connection.send(mail, plaintextWithoutKey);
         } catch (CmtpConnectionException e) {
             if (e.clientException() instanceof MailSendException partly) {
                 throw partly;

@@ -52,6 +52,8 @@ class CmtpTransportTest {
                 connect("mail.cmtp.timeout", "soon").getMessage());
         assertEquals("mail.cmtp.connectiontimeout must be a number of milliseconds from 1 to 2147483647, not '0'",
                 connect("mail.cmtp.connectiontimeout", "0").getMessage());
+        assertEquals("mail.cmtp.allowplaintext must be true or false, not 'maybe'",
+                connect("mail.cmtp.allowplaintext", "maybe").getMessage());
     }
 
     @Test

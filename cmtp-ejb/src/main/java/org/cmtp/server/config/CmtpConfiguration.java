@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,6 +59,8 @@ public class CmtpConfiguration {
     private InetAddress smtpGatewayBind;
     private int smtpGatewayPort;
     private long smtpGatewayMaxMessageSize;
+    private int smtpMxPort;
+    private Optional<InetSocketAddress> smtpSmarthost;
 
     @PostConstruct
     void read() {
@@ -131,6 +134,13 @@ public class CmtpConfiguration {
                     + smtpGatewayPort);
         }
         smtpGatewayMaxMessageSize = count(config, "cmtp.smtp-gateway-max-message-size", 10 * 1024 * 1024);
+        // plaintext to domains without a CMTP server (README "Living beside SMTP", ADR 0028)
+        smtpMxPort = (int) count(config, "cmtp.smtp-mx-port", 25);
+        if (smtpMxPort < 1 || smtpMxPort > 65535) {
+            throw new IllegalStateException("cmtp.smtp-mx-port (CMTP_SMTP_MX_PORT) must be 1..65535, was " + smtpMxPort);
+        }
+        smtpSmarthost = config.getOptionalValue("cmtp.smtp-smarthost", String.class).map(String::trim)
+                .filter(s -> !s.isEmpty()).map(CmtpConfiguration::smarthost);
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
                 + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
     }
@@ -287,6 +297,41 @@ public class CmtpConfiguration {
     /** Largest RFC 5322 message the gateway takes, in bytes (advertised as SIZE, enforced at DATA). */
     public long smtpGatewayMaxMessageSize() {
         return smtpGatewayMaxMessageSize;
+    }
+
+    /** The SMTP port of the MX hosts of domains without a CMTP server ({@code cmtp.smtp-mx-port}, 25). */
+    public int smtpMxPort() {
+        return smtpMxPort;
+    }
+
+    /**
+     * Where plaintext mail for domains without a CMTP server goes instead of their MX hosts
+     * ({@code cmtp.smtp-smarthost}, {@code host:port}); empty: to the MX hosts. Not resolved
+     * yet: the host is looked up at each delivery.
+     */
+    public Optional<InetSocketAddress> smtpSmarthost() {
+        return smtpSmarthost;
+    }
+
+    /** {@code host}, {@code host:port} or {@code [v6]:port}; the port is 25 when not given. */
+    static InetSocketAddress smarthost(String raw) {
+        String host = raw;
+        int port = 25;
+        int colon = raw.lastIndexOf(':');
+        boolean onePort = colon >= 0 && raw.indexOf(':') == colon; // host:port, not a bare IPv6 address
+        if (onePort || raw.startsWith("[") && raw.contains("]:")) {
+            host = raw.substring(0, colon);
+            try {
+                port = Integer.parseInt(raw.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            throw new IllegalStateException("cmtp.smtp-smarthost (CMTP_SMTP_SMARTHOST) must be host:port, was '" + raw + "'");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     /** How long a key relayed from another domain is reused before it is asked again. */

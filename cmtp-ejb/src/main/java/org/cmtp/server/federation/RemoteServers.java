@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 
 import org.cmtp.client.CmtpClient;
+import org.cmtp.client.ConnectionFailedException;
+import org.cmtp.client.NotCmtpServerException;
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.wire.ProtocolLimits;
 import org.cmtp.server.config.CmtpConfiguration;
@@ -120,6 +123,8 @@ public class RemoteServers {
         }
         boolean routed = destination.source() == Destination.Source.STATIC_ROUTE;
         List<String> failures = new ArrayList<>();
+        int withoutCmtp = 0; // hosts that answered, and not in CMTP
+        int otherwise = 0; // hosts that failed in a way that may pass
         try (AttemptDeadline deadline = new AttemptDeadline(Duration.ofSeconds(configuration.deliveryDeadlineSeconds()),
                 deadlineAlarm)) {
             for (DeliveryTarget target : destination.targets()) {
@@ -131,6 +136,7 @@ public class RemoteServers {
                 }
                 if (deadline.passed()) {
                     failures.add(target.host() + ": not tried, " + deadlineText(deadline));
+                    otherwise++;
                     break;
                 }
                 try {
@@ -138,10 +144,19 @@ public class RemoteServers {
                 } catch (IOException e) { // CmtpClientException included
                     String why = deadline.passed() ? deadlineText(deadline) + " (" + e.getMessage() + ")" : e.getMessage();
                     failures.add(describe(target) + ": " + why);
+                    if (!deadline.passed() && speaksNoCmtp(e)) {
+                        withoutCmtp++;
+                    } else {
+                        otherwise++;
+                    }
                 }
             }
         }
-        throw new RemoteDomainException("no CMTP server of " + domain + " answered: " + String.join("; ", failures));
+        String why = "no CMTP server of " + domain + " answered: " + String.join("; ", failures);
+        if (withoutCmtp > 0 && otherwise == 0) {
+            throw RemoteDomainException.noCmtpServer(domain + " has no CMTP server (" + why + ")");
+        }
+        throw new RemoteDomainException(why);
     }
 
     private <T> T talkTo(String domain, DeliveryTarget target, AttemptDeadline deadline, Deliveries<T> conversation)
@@ -167,6 +182,21 @@ public class RemoteServers {
             }
             return conversation.with(client, key, deadline::restart);
         }
+    }
+
+    /**
+     * Whether a host's failure says it runs no CMTP server (ADR 0028): it refused the TCP
+     * connection on the CMTP port, or greeted in SMTP there. A timeout, a reset, a closed
+     * connection or a bad reply say nothing of the kind: they may pass.
+     */
+    static boolean speaksNoCmtp(IOException e) {
+        if (e instanceof NotCmtpServerException) {
+            return true;
+        }
+        return e instanceof ConnectionFailedException && "connect".equals(((ConnectionFailedException) e).command())
+                && e.getCause() instanceof ConnectException refused
+                // "Network is unreachable" is a ConnectException too, and may pass
+                && String.valueOf(refused.getMessage()).contains("refused");
     }
 
     /** {@code mx.example.org (192.0.2.7:9001)}. */

@@ -16,6 +16,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +39,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.client.CmtpClient;
+import org.cmtp.message.Message;
 import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
@@ -45,6 +48,7 @@ import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
+import org.cmtp.server.smtp.SmtpRelay;
 import org.cmtp.ra.ListenerAddress;
 
 /**
@@ -53,7 +57,8 @@ import org.cmtp.ra.ListenerAddress;
  * take others), sends them to the destination's MX hosts in order (one connection per
  * domain and batch), and records each outcome: delivered → out of the queue; refused by
  * the remote server → a delivery notice to the sender at once; anything else → retried
- * with exponential backoff until the queue lifetime is over.
+ * with exponential backoff until the queue lifetime is over. A domain with no CMTP server
+ * gets its plaintext messages over SMTP ({@link SmtpRelay}, ADR 0028), never a sealed one.
  *
  * <p>Domains are delivered to in parallel, on up to {@code cmtp.relay-parallelism} threads
  * of this worker, one domain per thread at a time: a domain whose servers hang (trickle,
@@ -83,6 +88,8 @@ public class RelayWorker {
     private DeliveryNotices notices;
     @Inject
     private RemoteServers remote;
+    @Inject
+    private SmtpRelay smtp;
     @Inject
     private CmtpConfiguration configuration;
     @Inject
@@ -235,7 +242,7 @@ public class RelayWorker {
             while (attempt(domain, batch) && batch.size() == BATCH) {
                 Instant now = Instant.now();
                 batch = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH, domain,
-                        Set.of()).stream().map(queue::find).flatMap(java.util.Optional::stream).toList();
+                        Set.of()).stream().map(queue::find).flatMap(Optional::stream).toList();
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP relay to " + domain + " failed", e);
@@ -272,7 +279,12 @@ public class RelayWorker {
                 return null;
             });
             return true;
-        } catch (RemoteDomainException | ServerKeyChangedException e) {
+        } catch (RemoteDomainException e) {
+            if (e.noCmtpServer()) {
+                return overSmtp(domain, pending, e.getMessage());
+            }
+            pending.forEach(m -> retryLater(m, e.getMessage()));
+        } catch (ServerKeyChangedException e) {
             pending.forEach(m -> retryLater(m, e.getMessage()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "CMTP relay to " + domain + " failed", e);
@@ -282,17 +294,81 @@ public class RelayWorker {
     }
 
     /**
+     * The domain has no CMTP server (ADR 0028): its plaintext messages, which their senders
+     * chose to send in the clear, go over SMTP; a sealed one is never sent there. It stays
+     * queued, in case the domain gets a CMTP server, and is bounced to its sender at the end
+     * of the queue lifetime like any undeliverable message.
+     *
+     * @return whether a server took any message (false: all were retried later)
+     */
+    private boolean overSmtp(String domain, Deque<QueuedMessage> pending, String noCmtp) {
+        List<QueuedMessage> plaintext = new ArrayList<>();
+        for (QueuedMessage message : pending) {
+            if (isPlaintext(message)) {
+                plaintext.add(message);
+            } else {
+                retryLater(message, noCmtp + "; a sealed message is never sent over SMTP");
+            }
+        }
+        if (plaintext.isEmpty()) {
+            return false;
+        }
+        AtomicBoolean anyTaken = new AtomicBoolean();
+        smtp.deliver(domain, plaintext, new SmtpRelay.Outcomes<QueuedMessage>() {
+            @Override
+            public Optional<byte[]> claim(QueuedMessage message) {
+                return renewLease(message) ? Optional.of(queue.content(message.getId())) : Optional.empty();
+            }
+
+            @Override
+            public void delivered(QueuedMessage message, long size, String host) {
+                anyTaken.set(true);
+                RelayWorker.this.delivered(message, size, host);
+            }
+
+            @Override
+            public void refused(QueuedMessage message, long size, String why) {
+                anyTaken.set(true);
+                RelayWorker.this.refused(message, size, why);
+            }
+
+            @Override
+            public void retryLater(QueuedMessage message, String why) {
+                RelayWorker.this.retryLater(message, why);
+            }
+        });
+        return anyTaken.get();
+    }
+
+    /** Version 0 (PROTOCOL.md §6): the first four bytes of the stored message are its crypto version. */
+    private boolean isPlaintext(QueuedMessage message) {
+        byte[] content = queue.content(message.getId());
+        return content.length >= 4 && ByteBuffer.wrap(content, 0, 4).getInt() == Message.PLAINTEXT;
+    }
+
+    /**
+     * Renews the lease of a message about to be sent; false when it ran out during a long
+     * round and another worker took it: then it is skipped, not sent twice.
+     */
+    private boolean renewLease(QueuedMessage message) {
+        long id = message.getId();
+        if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
+            LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * Sends one message on an open connection and records the answer; IOException: the
      * connection failed. The lease is renewed first: a message whose lease ran out during a
      * long round and that another worker took is skipped, not sent twice.
      */
     private void send(QueuedMessage message, CmtpClient client, byte[] serverKey) throws IOException {
-        long id = message.getId();
-        if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
-            LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
+        if (!renewLease(message)) {
             return;
         }
-        byte[] content = queue.content(id);
+        byte[] content = queue.content(message.getId());
         int difficulty = client.capabilities().proofOfWorkDifficulty();
         if (difficulty > configuration.relayMaxPow()) {
             // 2^difficulty hashes: POW 512 would keep this thread busy for ever (PROTOCOL.md §7).
@@ -303,8 +379,9 @@ public class RelayWorker {
         try {
             SignedStatus receipt = client.mail(content, ProofOfWork.find(content, difficulty), serverKey);
             switch (receipt.word()) {
-                case SUCCESS -> delivered(message, content.length);
-                case DELIVERYFAILURE -> refused(message, content.length);
+                case SUCCESS -> delivered(message, content.length, null);
+                case DELIVERYFAILURE -> refused(message, content.length, "the server of " + message.getRecipientDomain()
+                        + " refused it (DELIVERYFAILURE: no such account, or not accepted there)");
                 default -> retryLater(message, "the server of " + message.getRecipientDomain() + " answered "
                         + receipt.word());
             }
@@ -313,16 +390,19 @@ public class RelayWorker {
         }
     }
 
-    private void delivered(QueuedMessage message, long size) {
+    /** @param smtpHost the SMTP server that took it, or null when it went over CMTP */
+    private void delivered(QueuedMessage message, long size, String smtpHost) {
         queue.remove(message.getId());
         metrics.count(ServerMetrics.Event.RELAYED, message.getSender(), message.recipient(), null);
-        event(MessageLog.Kind.RELAYED, message, size).with("attempts", message.getAttempts() + 1).log();
+        MessageLog line = event(MessageLog.Kind.RELAYED, message, size).with("attempts", message.getAttempts() + 1);
+        if (smtpHost != null) {
+            line = line.with("smtp", smtpHost);
+        }
+        line.log();
     }
 
-    private void refused(QueuedMessage message, long size) {
+    private void refused(QueuedMessage message, long size, String why) {
         queue.remove(message.getId());
-        String why = "the server of " + message.getRecipientDomain()
-                + " refused it (DELIVERYFAILURE: no such account, or not accepted there)";
         metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
         event(MessageLog.Kind.BOUNCED, message, size).with("attempts", message.getAttempts() + 1)
                 .with("reason", "refused-by-remote").log();

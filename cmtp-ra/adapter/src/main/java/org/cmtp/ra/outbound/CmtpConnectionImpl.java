@@ -40,7 +40,15 @@ public class CmtpConnectionImpl implements CmtpConnection {
 
     @Override
     public List<Receipt> send(OutgoingMail mail) throws ResourceException {
-        return managed().call((client, key) -> new MailSender(client, key, Clock.systemUTC()).send(mail));
+        return send(mail, false);
+    }
+
+    @Override
+    public List<Receipt> send(OutgoingMail mail, boolean plaintextWithoutKey) throws ResourceException {
+        return managed().call((client, key) -> {
+            MailSender sender = new MailSender(client, key, Clock.systemUTC());
+            return sender.send(mail, sender.keys(mail), plaintextWithoutKey);
+        });
     }
 
     @Override

@@ -60,6 +60,15 @@ public interface CmtpConnection extends AutoCloseable {
     List<Receipt> send(OutgoingMail mail) throws ResourceException;
 
     /**
+     * As {@link #send(OutgoingMail)}; with {@code plaintextWithoutKey}, a recipient whose key
+     * cannot be had ({@code KEYNOTAVAILABLE}) is sent a plaintext (version 0) message instead
+     * of nothing: NOT encrypted, readable by every server on its way, and delivered over SMTP
+     * when the recipient's domain has no CMTP server (README "Living beside SMTP"). The
+     * others still get sealed messages.
+     */
+    List<Receipt> send(OutgoingMail mail, boolean plaintextWithoutKey) throws ResourceException;
+
+    /**
      * MAIL with exactly these bytes, e.g. a stored message forwarded as it is; the receipt
      * is verified over BLAKE2b-512 of {@code rawMessage}.
      *
