@@ -39,14 +39,15 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.PrivatePostfix;
 import org.cmtp.it.support.WebmailPage;
 
 /**
  * The inbound SMTP gateway behind a real Postfix (Debian's package, a private instance
- * under {@code target/}): Postfix on 127.0.0.120:15300 relays b.test to the gateway of the
- * CMTP server of b.test on 127.0.0.121:15301 (CMTP 15302, HTTPS 15303, plain HTTP 15304),
+ * under {@code /tmp}): Postfix on 127.0.0.120 relays b.test to the gateway of the CMTP
+ * server of b.test on 127.0.0.121 (every port chosen per run by {@link FreePorts}),
  * and delivers smtp-only.test (carol, the SMTP-world sender) to Maildirs. Needs root.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,7 +57,11 @@ class SmtpGatewayIT {
     private static final String ADMIN_PASSWORD = "gateway-admin-password";
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final String HOST = "127.0.0.121";
-    private static final int GATEWAY_PORT = 15301;
+    private static final int POSTFIX_PORT = FreePorts.take();
+    private static final int GATEWAY_PORT = FreePorts.take();
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTPS_PORT = FreePorts.take();
+    private static final int PLAIN_HTTP_PORT = FreePorts.take();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private PrivatePostfix postfix;
@@ -68,14 +73,14 @@ class SmtpGatewayIT {
         server = server(LaunchedServer.freshDataDir("gateway-b")).start();
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
-        postfix = new PrivatePostfix("postfix-gateway", "127.0.0.120:15300",
+        postfix = new PrivatePostfix("postfix-gateway", "127.0.0.120:" + POSTFIX_PORT,
                 Map.of("b.test", "smtp:[" + HOST + "]:" + GATEWAY_PORT), "smtp-only.test", List.of("carol"),
                 List.of()).start();
     }
 
     private static LaunchedServer server(Path data) {
-        return new LaunchedServer(HOST, 15302, 15304 - 1, data, "b.test", ADMIN_PASSWORD)
-                .with("CMTP_PLAIN_HTTP_PORT", "15304")
+        return new LaunchedServer(HOST, CMTP_PORT, HTTPS_PORT, data, "b.test", ADMIN_PASSWORD)
+                .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(PLAIN_HTTP_PORT))
                 .with("CMTP_SMTP_GATEWAY", "true")
                 .with("CMTP_SMTP_GATEWAY_BIND", HOST)
                 .with("CMTP_SMTP_GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
@@ -134,7 +139,7 @@ class SmtpGatewayIT {
         Files.createDirectories(work);
         Map<String, String> environment = Map.of("CMTP_CONFIG_DIR", work.resolve("config").toString(),
                 "CMTP_PASSWORD", BOB_PASSWORD);
-        String[] global = {"--server", HOST + ":15302", "--api", "http://" + HOST + ":15304/"};
+        String[] global = {"--server", HOST + ":" + CMTP_PORT, "--api", "http://" + HOST + ":" + PLAIN_HTTP_PORT + "/"};
         Run signin = CommandLineClient.run(environment, global, "signin", "bob@b.test");
         assertEquals(0, signin.exit(), signin.toString());
         Run inbox = CommandLineClient.run(environment, global, "inbox");
@@ -282,7 +287,7 @@ class SmtpGatewayIT {
     @Order(7)
     void theWebmailMarksMailThatArrivedBySmtp() throws Exception {
         org.openqa.selenium.chrome.ChromeDriver browser = org.cmtp.it.support.HeadlessChromium.start(
-                LaunchedServer.freshDataDir("gateway-chromium"), 15305);
+                LaunchedServer.freshDataDir("gateway-chromium"), FreePorts.take());
         try {
             WebmailPage page = WebmailPage.signIn(browser, server.http(), "bob@b.test", BOB_PASSWORD);
             // its row carries the tag (subjects are decrypted in the page, then tagged)

@@ -40,6 +40,7 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PrivatePostfix;
@@ -52,10 +53,10 @@ import org.cmtp.server.dns.LoopbackDnsServer;
 
 /**
  * Outbound plaintext (issue 19 item 2, ADR 0028) with a real Postfix: alpha.test
- * (127.0.0.160, CMTP 15900, HTTPS 15901) sends; cmtp.test (127.0.0.161, CMTP 15900, HTTPS
- * 15903) speaks CMTP; smtp-only.test's MX is 127.0.0.162, where nothing answers the CMTP
- * port and a private Postfix listens for SMTP on 15925 and delivers to Maildirs. A
- * loopback DNS server on 127.0.0.1:15950 holds the three zones. Needs root (Postfix).
+ * (127.0.0.160) sends; cmtp.test (127.0.0.161, same CMTP port) speaks CMTP; smtp-only.test's
+ * MX is 127.0.0.162, where nothing answers the CMTP port and a private Postfix listens for
+ * SMTP and delivers to Maildirs. A loopback DNS server on 127.0.0.1 holds the three zones.
+ * Ports are chosen per run ({@link FreePorts}). Needs root (Postfix).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -64,9 +65,9 @@ class SmtpOutboundIT {
     private static final String ALPHA_HOST = "127.0.0.160";
     private static final String CMTP_HOST = "127.0.0.161";
     private static final String SMTP_ONLY_HOST = "127.0.0.162";
-    private static final int CMTP_PORT = 15900;
-    private static final int SMTP_PORT = 15925;
-    private static final int DNS_PORT = 15950;
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int SMTP_PORT = FreePorts.take();
+    private static final int DNS_PORT = FreePorts.take();
     private static final int QUEUE_LIFETIME = 25;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String ZONE = """
@@ -94,12 +95,12 @@ class SmtpOutboundIT {
                 LoopbackDnsServer.zone("smtp-only.test.", ZONE.formatted("smtp-only.test", SMTP_ONLY_HOST)));
         postfix = new PrivatePostfix("postfix-outbound", SMTP_ONLY_HOST + ":" + SMTP_PORT,
                 Map.of("unused.test", "discard:"), "smtp-only.test", List.of("user"), List.of()).start();
-        alpha = server("alpha.test", ALPHA_HOST, 15901, "outbound-alpha")
+        alpha = server("alpha.test", ALPHA_HOST, FreePorts.take(), "outbound-alpha")
                 .with("CMTP_SMTP_MX_PORT", Integer.toString(SMTP_PORT))
                 .with("CMTP_RETRY_INITIAL", "2")
                 .with("CMTP_RETRY_MAX", "4")
                 .with("CMTP_QUEUE_LIFETIME", Integer.toString(QUEUE_LIFETIME));
-        cmtp = server("cmtp.test", CMTP_HOST, 15903, "outbound-cmtp");
+        cmtp = server("cmtp.test", CMTP_HOST, FreePorts.take(), "outbound-cmtp");
         alpha.start();
         cmtp.start();
         alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-outbound");
@@ -282,7 +283,7 @@ class SmtpOutboundIT {
     void theWebmailSendsInPlaintextOnlyWhenTheBoxIsTicked() throws Exception {
         int inMaildir = maildir().size();
         org.openqa.selenium.chrome.ChromeDriver browser = org.cmtp.it.support.HeadlessChromium.start(
-                work.resolve("downloads"), 15960);
+                work.resolve("downloads"), FreePorts.take());
         try {
             WebmailPage page = WebmailPage.signIn(browser, alpha.http(), "alice@alpha.test", "alice's password");
             browser.findElement(By.cssSelector("a[data-section='write']")).click();

@@ -13,11 +13,16 @@ import java.util.stream.Stream;
 
 /**
  * A private instance of Debian's Postfix for a test: its own configuration, queue and
- * Maildir directories under {@code target/}, started with {@code postfix -c DIR start},
+ * Maildir directories in a new directory under {@code /tmp}, started with {@code postfix -c DIR start},
  * listening only on the loopback address and port it is given (never port 25 on all
  * addresses). Mail for {@code relayDomains} goes to the transport given for it (the CMTP
  * server's SMTP gateway); mail for {@code maildirDomain} is delivered to Maildirs under
  * {@link #maildir(String)} (Postfix's virtual delivery agent). Needs root, as Postfix does.
+ *
+ * <p>Not under {@code target/}: Postfix's master opens its lock file as the {@code postfix}
+ * user and the virtual agent writes as {@code nobody}, so every directory above the instance
+ * must be searchable by others, which a checkout need not be (a CI checkout under a
+ * {@code 0700} directory made {@code postfix start} fail with no output). {@code /tmp} is.
  */
 public final class PrivatePostfix implements AutoCloseable {
 
@@ -29,7 +34,7 @@ public final class PrivatePostfix implements AutoCloseable {
     private boolean started;
 
     /**
-     * @param name          directory name under {@code target/}
+     * @param name          start of the instance's directory name under {@code /tmp}
      * @param listen        {@code host:port} of its SMTP server
      * @param transports    domain → Postfix transport, e.g. {@code b.test → smtp:[127.0.0.121]:15301}
      * @param maildirDomain the domain whose accounts ({@code users}) get Maildirs
@@ -37,14 +42,8 @@ public final class PrivatePostfix implements AutoCloseable {
      */
     public PrivatePostfix(String name, String listen, Map<String, String> transports, String maildirDomain,
                           List<String> users, List<String> extraMain) throws IOException, InterruptedException {
-        dir = Path.of("target").toAbsolutePath().resolve(name);
-        if (Files.exists(dir)) {
-            // an earlier run's instance may still run: stop it, then start from nothing
-            run(List.of(POSTFIX.toString(), "-c", dir.resolve("etc").toString(), "stop"), true);
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        dir = Files.createTempDirectory(Path.of("/tmp"), "cmtp-" + name + "-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         config = dir.resolve("etc");
         Files.createDirectories(config);
         Files.createDirectories(dir.resolve("queue"));
@@ -123,7 +122,12 @@ public final class PrivatePostfix implements AutoCloseable {
     }
 
     public PrivatePostfix start() throws IOException, InterruptedException {
-        run(List.of(POSTFIX.toString(), "-c", config.toString(), "start"), false);
+        try {
+            run(List.of(POSTFIX.toString(), "-c", config.toString(), "start"), false);
+        } catch (IOException e) {
+            // postfix prints nothing when its stderr is no terminal; the cause is in its log
+            throw new IOException(e.getMessage() + "\nPostfix's log:\n" + log(), e);
+        }
         started = true;
         return this;
     }
@@ -176,11 +180,15 @@ public final class PrivatePostfix implements AutoCloseable {
         return dir;
     }
 
+    /** Stops Postfix and removes its directory, queue and Maildirs with it. */
     @Override
     public void close() throws IOException, InterruptedException {
         if (started) {
             run(List.of(POSTFIX.toString(), "-c", config.toString(), "stop"), true);
             started = false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
