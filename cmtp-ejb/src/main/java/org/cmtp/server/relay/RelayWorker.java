@@ -49,7 +49,6 @@ import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
 import org.cmtp.server.smtp.SmtpRelay;
-import org.cmtp.ra.ListenerAddress;
 
 /**
  * Delivers queued messages to other domains. Every few seconds it claims the due
@@ -135,7 +134,7 @@ public class RelayWorker {
     private void releaseClaimsOfPreviousRun() {
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
         workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
-                ListenerAddress.bind(), ListenerAddress.port());
+                configuration.bindAddress().getHostAddress(), configuration.port());
         // Logged so that an operator can tell the instances' leases apart in the queue.
         LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
         try {
