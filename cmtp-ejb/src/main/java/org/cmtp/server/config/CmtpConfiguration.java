@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 import org.eclipse.microprofile.config.Config;
@@ -18,6 +19,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.ra.ListenerAddress;
+import org.cmtp.ra.MessageLimits;
+import org.cmtp.server.dns.DnsSettings;
 
 /**
  * The server's configuration, read through MicroProfile Config: each key
@@ -28,6 +31,8 @@ import org.cmtp.ra.ListenerAddress;
 public class CmtpConfiguration {
 
     private static final Logger LOG = Logger.getLogger(CmtpConfiguration.class.getName());
+    /** The domain served when {@code cmtp.domain} is not set (the launcher has the same default). */
+    public static final String DEFAULT_DOMAIN = "localhost";
 
     private List<String> domains;
     private long keyCacheSeconds;
@@ -61,11 +66,39 @@ public class CmtpConfiguration {
     private long smtpGatewayMaxMessageSize;
     private int smtpMxPort;
     private Optional<InetSocketAddress> smtpSmarthost;
+    private Optional<Path> bodyDirectory;
+    private DnsSettings dnsSettings;
+    private Optional<Path> generatedAdminPasswordFile;
+    private Optional<String> adminPassword;
 
     @PostConstruct
     void read() {
         Config config = ConfigProvider.getConfig();
-        String raw = config.getOptionalValue("cmtp.domain", String.class).orElse("localhost");
+        read(key -> config.getOptionalValue(key, String.class));
+    }
+
+    /**
+     * The configuration as {@code settings} gives it, outside a container (tests, tools): a
+     * key lookup such as {@code key -> Optional.ofNullable(map.get(key))}. The CMTP
+     * listener's own keys are read as the adapter reads them (see {@link #read(Function)}).
+     *
+     * @throws IllegalStateException or IllegalArgumentException naming the key whose value is not valid
+     */
+    public static CmtpConfiguration from(Function<String, Optional<String>> settings) {
+        CmtpConfiguration configuration = new CmtpConfiguration();
+        configuration.read(settings);
+        return configuration;
+    }
+
+    /**
+     * Reads every {@code cmtp.*} key of the server: those of this class through
+     * {@code settings} (MicroProfile Config in the container), and those the resource
+     * adapter reads as well ({@code cmtp.bind}, {@code cmtp.port}, {@code cmtp.max-message-size},
+     * {@code cmtp.max-attachments}) as the adapter reads them ({@link ListenerAddress},
+     * {@link MessageLimits}), so that the two never disagree.
+     */
+    void read(Function<String, Optional<String>> settings) {
+        String raw = settings.apply("cmtp.domain").orElse(DEFAULT_DOMAIN);
         domains = Arrays.stream(raw.split("[,\\s]+"))
                 .map(String::trim)
                 .filter(d -> !d.isEmpty())
@@ -75,41 +108,41 @@ public class CmtpConfiguration {
         if (domains.isEmpty()) {
             throw new IllegalStateException("cmtp.domain (CMTP_DOMAIN) names no domain: '" + raw + "'");
         }
-        keyCacheSeconds = seconds(config, "cmtp.key-cache-ttl", 3600);
-        relayNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.relay-networks", String.class)
+        keyCacheSeconds = seconds(settings, "cmtp.key-cache-ttl", 3600);
+        relayNetworks = RelayNetworks.parse(settings.apply("cmtp.relay-networks")
                 .orElse(RelayNetworks.LOOPBACK));
-        retryInitialSeconds = seconds(config, "cmtp.retry-initial", 60);
-        retryMaxSeconds = seconds(config, "cmtp.retry-max", 3600);
-        queueLifetimeSeconds = seconds(config, "cmtp.queue-lifetime", 5 * 24 * 3600);
-        relayLeaseSeconds = seconds(config, "cmtp.relay-lease", 600);
-        loginRate = (int) count(config, "cmtp.login-rate", 60);
-        adminLoginFailures = (int) count(config, "cmtp.admin-login-failures", 10);
-        adminLockoutSeconds = seconds(config, "cmtp.admin-lockout", 60);
-        userSessionSeconds = seconds(config, "cmtp.user-session-lifetime", 7 * 24 * 3600);
-        signInRate = (int) count(config, "cmtp.signin-rate", 30);
-        // the same keys and defaults as the CMTP listener's (CmtpPortActivationSpec)
-        maxMessageSize = count(config, "cmtp.max-message-size", 25 * 1024 * 1024);
-        maxAttachments = (int) count(config, "cmtp.max-attachments", 1000);
-        keyCacheSize = (int) count(config, "cmtp.key-cache-size", 10_000);
-        foreignKeyRate = (int) count(config, "cmtp.foreign-key-rate", 60);
-        localKeyRate = (int) count(config, "cmtp.local-key-rate", 300);
-        dialNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.dial-networks", String.class).orElse(""),
+        retryInitialSeconds = seconds(settings, "cmtp.retry-initial", 60);
+        retryMaxSeconds = seconds(settings, "cmtp.retry-max", 3600);
+        queueLifetimeSeconds = seconds(settings, "cmtp.queue-lifetime", 5 * 24 * 3600);
+        relayLeaseSeconds = seconds(settings, "cmtp.relay-lease", 600);
+        loginRate = (int) count(settings, "cmtp.login-rate", 60);
+        adminLoginFailures = (int) count(settings, "cmtp.admin-login-failures", 10);
+        adminLockoutSeconds = seconds(settings, "cmtp.admin-lockout", 60);
+        userSessionSeconds = seconds(settings, "cmtp.user-session-lifetime", 7 * 24 * 3600);
+        signInRate = (int) count(settings, "cmtp.signin-rate", 30);
+        // read as the CMTP listener's activation spec reads them, with its defaults
+        maxMessageSize = MessageLimits.maxMessageSize();
+        maxAttachments = MessageLimits.maxAttachments();
+        keyCacheSize = (int) count(settings, "cmtp.key-cache-size", 10_000);
+        foreignKeyRate = (int) count(settings, "cmtp.foreign-key-rate", 60);
+        localKeyRate = (int) count(settings, "cmtp.local-key-rate", 300);
+        dialNetworks = RelayNetworks.parse(settings.apply("cmtp.dial-networks").orElse(""),
                 "cmtp.dial-networks (CMTP_DIAL_NETWORKS)");
-        adminNetworks = RelayNetworks.parse(config.getOptionalValue("cmtp.admin-networks", String.class)
+        adminNetworks = RelayNetworks.parse(settings.apply("cmtp.admin-networks")
                 .orElse(RelayNetworks.LOOPBACK), "cmtp.admin-networks (CMTP_ADMIN_NETWORKS)");
-        deliveryDeadlineSeconds = seconds(config, "cmtp.delivery-deadline", 120);
+        deliveryDeadlineSeconds = seconds(settings, "cmtp.delivery-deadline", 120);
         if (deliveryDeadlineSeconds >= relayLeaseSeconds) {
             LOG.warning(() -> "CMTP cmtp.delivery-deadline (" + deliveryDeadlineSeconds + " s) is not shorter than"
                     + " cmtp.relay-lease (" + relayLeaseSeconds + " s): a hanging delivery may outlive its lease, and"
                     + " another worker may then send the same message again");
         }
-        retentionDays = count(config, "cmtp.retention-days", 0);
-        retentionIntervalSeconds = seconds(config, "cmtp.retention-interval", 24 * 3600);
-        relayMaxPow = (int) count(config, "cmtp.relay-max-pow", 24);
+        retentionDays = count(settings, "cmtp.retention-days", 0);
+        retentionIntervalSeconds = seconds(settings, "cmtp.retention-interval", 24 * 3600);
+        relayMaxPow = (int) count(settings, "cmtp.relay-max-pow", 24);
         if (relayMaxPow > 512) {
             throw new IllegalStateException("cmtp.relay-max-pow (CMTP_RELAY_MAX_POW) must be 0..512 bits, was " + relayMaxPow);
         }
-        relayParallelism = (int) Math.max(1, count(config, "cmtp.relay-parallelism", 8));
+        relayParallelism = (int) Math.max(1, count(settings, "cmtp.relay-parallelism", 8));
         // as the adapter that binds the listener reads them, so that both agree
         String bind = ListenerAddress.bind();
         try {
@@ -119,28 +152,37 @@ public class CmtpConfiguration {
         }
         port = ListenerAddress.port();
         // the SMTP gateway (README "Living beside SMTP"): off unless asked for, loopback unless told otherwise
-        smtpGateway = Boolean.parseBoolean(config.getOptionalValue("cmtp.smtp-gateway", String.class)
+        smtpGateway = Boolean.parseBoolean(settings.apply("cmtp.smtp-gateway")
                 .orElse("false").trim());
-        String gatewayBind = config.getOptionalValue("cmtp.smtp-gateway-bind", String.class).orElse("127.0.0.1").trim();
+        String gatewayBind = settings.apply("cmtp.smtp-gateway-bind").orElse("127.0.0.1").trim();
         try {
             smtpGatewayBind = InetAddress.getByName(gatewayBind);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("cmtp.smtp-gateway-bind (CMTP_SMTP_GATEWAY_BIND) is not an address of this"
                     + " host: '" + gatewayBind + "'", e);
         }
-        smtpGatewayPort = (int) count(config, "cmtp.smtp-gateway-port", 2525);
+        smtpGatewayPort = (int) count(settings, "cmtp.smtp-gateway-port", 2525);
         if (smtpGatewayPort < 1 || smtpGatewayPort > 65535) {
             throw new IllegalStateException("cmtp.smtp-gateway-port (CMTP_SMTP_GATEWAY_PORT) must be 1..65535, was "
                     + smtpGatewayPort);
         }
-        smtpGatewayMaxMessageSize = count(config, "cmtp.smtp-gateway-max-message-size", 10 * 1024 * 1024);
+        smtpGatewayMaxMessageSize = count(settings, "cmtp.smtp-gateway-max-message-size", 10 * 1024 * 1024);
         // plaintext to domains without a CMTP server (README "Living beside SMTP", ADR 0028)
-        smtpMxPort = (int) count(config, "cmtp.smtp-mx-port", 25);
+        smtpMxPort = (int) count(settings, "cmtp.smtp-mx-port", 25);
         if (smtpMxPort < 1 || smtpMxPort > 65535) {
             throw new IllegalStateException("cmtp.smtp-mx-port (CMTP_SMTP_MX_PORT) must be 1..65535, was " + smtpMxPort);
         }
-        smtpSmarthost = config.getOptionalValue("cmtp.smtp-smarthost", String.class).map(String::trim)
+        smtpSmarthost = settings.apply("cmtp.smtp-smarthost").map(String::trim)
                 .filter(s -> !s.isEmpty()).map(CmtpConfiguration::smarthost);
+        bodyDirectory = settings.apply("cmtp.body-dir").map(String::trim).filter(d -> !d.isEmpty()).map(Path::of);
+        try {
+            dnsSettings = DnsSettings.fromSettings(settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        generatedAdminPasswordFile = settings.apply("cmtp.generated-admin-password-file")
+                .map(String::trim).filter(p -> !p.isEmpty()).map(Path::of);
+        adminPassword = settings.apply("cmtp.admin-password").filter(p -> !p.isBlank());
         LOG.info(() -> "CMTP serving domain(s) " + String.join(", ", domains) + "; relaying for " + relayNetworks
                 + "; dialling non-public networks: " + dialNetworks + "; admin surfaces answer " + adminNetworks);
     }
@@ -155,8 +197,8 @@ public class CmtpConfiguration {
         return retentionIntervalSeconds;
     }
 
-    private static long seconds(Config config, String key, long defaultValue) {
-        String raw = config.getOptionalValue(key, String.class).orElse(null);
+    private static long seconds(Function<String, Optional<String>> settings, String key, long defaultValue) {
+        String raw = settings.apply(key).orElse(null);
         if (raw == null || raw.isBlank()) {
             return defaultValue;
         }
@@ -173,8 +215,8 @@ public class CmtpConfiguration {
     }
 
     /** A count that may be 0 (meaning: no limit). */
-    private static long count(Config config, String key, long defaultValue) {
-        String raw = config.getOptionalValue(key, String.class).orElse(null);
+    private static long count(Function<String, Optional<String>> settings, String key, long defaultValue) {
+        String raw = settings.apply(key).orElse(null);
         if (raw == null || raw.isBlank()) {
             return defaultValue;
         }
@@ -388,13 +430,24 @@ public class CmtpConfiguration {
      * {@code $CMTP_DATA_DIR/admin-password}.
      */
     public Optional<Path> generatedAdminPasswordFile() {
-        return ConfigProvider.getConfig().getOptionalValue("cmtp.generated-admin-password-file", String.class)
-                .map(String::trim).filter(p -> !p.isEmpty()).map(Path::of);
+        return generatedAdminPasswordFile;
     }
 
     /** The administrator password given by the operator, if any. */
     public Optional<String> adminPassword() {
-        return ConfigProvider.getConfig().getOptionalValue("cmtp.admin-password", String.class)
-                .filter(p -> !p.isBlank());
+        return adminPassword;
+    }
+
+    /**
+     * Where large message bodies are kept as files ({@code cmtp.body-dir}, ADR 0019); empty:
+     * every body stays in the database. The launcher sets {@code $CMTP_DATA_DIR/bodies} on H2.
+     */
+    public Optional<Path> bodyDirectory() {
+        return bodyDirectory;
+    }
+
+    /** How the relay finds other domains' servers: {@code cmtp.dns-servers}, {@code cmtp.routes}, DNSSEC, {@code cmtp.mx-port}. */
+    public DnsSettings dnsSettings() {
+        return dnsSettings;
     }
 }

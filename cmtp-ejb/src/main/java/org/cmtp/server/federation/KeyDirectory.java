@@ -34,12 +34,30 @@ public class KeyDirectory {
     @Inject
     private RemoteServers remote;
 
+    /** How old a relayed key in the cache is. */
+    private Clock clock = Clock.systemUTC();
     private RelayedKeyCache relayed;
+
+    /** For the container, which injects the collaborators. */
+    public KeyDirectory() {
+    }
+
+    /**
+     * Outside a container (KeyDirectoryTest): local keys from {@code accounts}, other domains'
+     * through {@code remote}, the cache's time from {@code clock}.
+     */
+    KeyDirectory(AccountService accounts, CmtpConfiguration configuration, RemoteServers remote, Clock clock) {
+        this.accounts = accounts;
+        this.configuration = configuration;
+        this.remote = remote;
+        this.clock = clock;
+        createCache();
+    }
 
     @PostConstruct
     void createCache() {
         relayed = new RelayedKeyCache(configuration.keyCacheSize(), Duration.ofSeconds(configuration.keyCacheSeconds()),
-                Clock.systemUTC());
+                clock);
     }
 
     /** The key of {@code account@domain}, or empty when there is none to be had (the reason is logged). */

@@ -3,6 +3,7 @@ package org.cmtp.server.mailbox;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -23,7 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.cmtp.server.config.CmtpConfiguration;
 
 /**
  * Large message bodies kept as files of their own beside the database (ADR 0019), so
@@ -61,6 +62,8 @@ public class BodyFiles {
 
     @Resource
     private TransactionSynchronizationRegistry transactions;
+    @Inject
+    private CmtpConfiguration configuration;
 
     /** Backups running ({@link MailBackup}): while any is, deletions wait in {@link #held}. */
     private int holds;
@@ -79,15 +82,15 @@ public class BodyFiles {
         open(directory, tryDirectIo);
     }
 
+    /**
+     * Opens the configured directory. Every user of this bean (the mailbox, the writer, the
+     * sweeper and the backup) is itself a bean of the application, so the configuration
+     * bean is there by the time any of them first calls this one.
+     */
     @PostConstruct
     void configure() {
-        String configured = ConfigProvider.getConfig().getOptionalValue("cmtp.body-dir", String.class)
-                .orElse("").trim();
-        if (configured.isEmpty()) {
-            LOG.info("CMTP message bodies are stored in the database (cmtp.body-dir is not set)");
-        } else {
-            open(Path.of(configured), true);
-        }
+        configuration.bodyDirectory().ifPresentOrElse(dir -> open(dir, true),
+                () -> LOG.info("CMTP message bodies are stored in the database (cmtp.body-dir is not set)"));
     }
 
     private void open(Path configured, boolean tryDirectIo) {

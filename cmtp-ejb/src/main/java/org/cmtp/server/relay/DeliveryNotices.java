@@ -42,6 +42,18 @@ public class DeliveryNotices {
     @Inject
     private CmtpConfiguration configuration;
 
+    /** For the container, which injects the collaborators. */
+    public DeliveryNotices() {
+    }
+
+    /** Outside a container (RelayWorkerDeliveryTest): notices queued on {@code queue}, stored in {@code mailbox}. */
+    DeliveryNotices(RelayQueue queue, AccountService accounts, Mailbox mailbox, CmtpConfiguration configuration) {
+        this.queue = queue;
+        this.accounts = accounts;
+        this.mailbox = mailbox;
+        this.configuration = configuration;
+    }
+
     public void undeliverable(QueuedMessage original, String reason) {
         LOG.warning(() -> "CMTP gave up on the message for " + original.recipient() + " from " + original.getSender()
                 + ": " + reason);

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -49,7 +50,6 @@ import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
 import org.cmtp.server.smtp.SmtpRelay;
-import org.cmtp.ra.ListenerAddress;
 
 /**
  * Delivers queued messages to other domains. Every few seconds it claims the due
@@ -98,6 +98,29 @@ public class RelayWorker {
     /** Container-managed threads (they may call EJBs), for this worker's own bounded pool. */
     @Resource
     private ManagedThreadFactory threadFactory;
+    /** What "now" is for due times, leases, backoff and the queue lifetime. */
+    private Clock clock = Clock.systemUTC();
+
+    /** For the container, which injects the collaborators. */
+    public RelayWorker() {
+    }
+
+    /**
+     * Outside a container (RelayWorkerDeliveryTest): the worker over the given collaborators,
+     * its delivery threads from {@code threadFactory}, its time from {@code clock}. Call
+     * {@link #start()} before the first round, as the container does.
+     */
+    RelayWorker(RelayQueue queue, DeliveryNotices notices, RemoteServers remote, SmtpRelay smtp,
+            CmtpConfiguration configuration, ServerMetrics metrics, ManagedThreadFactory threadFactory, Clock clock) {
+        this.queue = queue;
+        this.notices = notices;
+        this.remote = remote;
+        this.smtp = smtp;
+        this.configuration = configuration;
+        this.metrics = metrics;
+        this.threadFactory = threadFactory;
+        this.clock = clock;
+    }
 
     private final AtomicBoolean running = new AtomicBoolean();
     private String workerId;
@@ -135,7 +158,7 @@ public class RelayWorker {
     private void releaseClaimsOfPreviousRun() {
         String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
         workerId = instanceName(runtime.substring(runtime.indexOf('@') + 1),
-                ListenerAddress.bind(), ListenerAddress.port());
+                configuration.bindAddress().getHostAddress(), configuration.port());
         // Logged so that an operator can tell the instances' leases apart in the queue.
         LOG.info("CMTP relay worker " + workerId + " (lease " + configuration.relayLeaseSeconds() + " s)");
         try {
@@ -182,17 +205,22 @@ public class RelayWorker {
                 if (freeThreads.availablePermits() == 0) {
                     break; // the next round looks again
                 }
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 claimed = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH,
                         null, Set.copyOf(busyDomains));
                 allStarted = deliver(claimed);
             } while (allStarted && claimed.size() == BATCH);
-            lastRun = Instant.now();
+            lastRun = clock.instant();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "CMTP relay round failed", e);
         } finally {
             running.set(false);
         }
+    }
+
+    /** Whether no delivery is under way: no round running and every delivery thread free (tests wait for it). */
+    boolean idle() {
+        return !running.get() && freeThreads.availablePermits() == deliveries.getMaximumPoolSize();
     }
 
     /** When the worker last finished a round: the health check reads it. */
@@ -240,7 +268,7 @@ public class RelayWorker {
         try {
             List<QueuedMessage> batch = firstBatch;
             while (attempt(domain, batch) && batch.size() == BATCH) {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 batch = queue.claimDue(workerId, now, now.plusSeconds(configuration.relayLeaseSeconds()), BATCH, domain,
                         Set.of()).stream().map(queue::find).flatMap(Optional::stream).toList();
             }
@@ -352,7 +380,7 @@ public class RelayWorker {
      */
     private boolean renewLease(QueuedMessage message) {
         long id = message.getId();
-        if (!queue.renew(id, workerId, Instant.now().plusSeconds(configuration.relayLeaseSeconds()))) {
+        if (!queue.renew(id, workerId, clock.instant().plusSeconds(configuration.relayLeaseSeconds()))) {
             LOG.info(() -> "CMTP relay of message " + id + " skipped: its lease ran out and another worker took it");
             return false;
         }
@@ -415,7 +443,7 @@ public class RelayWorker {
     }
 
     private void retryLater(QueuedMessage message, String error) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Duration lifetime = Duration.ofSeconds(configuration.queueLifetimeSeconds());
         if (now.isAfter(message.getQueued().plus(lifetime))) {
             long size = sizeOf(message.getId());

@@ -4,51 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
+import org.cmtp.server.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 class RelayedKeyCacheTest {
 
     private static final byte[] KEY = new byte[32];
-
-    /** A clock the test moves by hand. */
-    private static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    private static final Instant NOON = Instant.parse("2026-12-04T12:00:00Z");
 
     @Test
     void aKeyIsReusedUntilItsTimeIsUp() {
-        TestClock clock = new TestClock();
+        MovableClock clock = new MovableClock(NOON);
         RelayedKeyCache cache = new RelayedKeyCache(10, Duration.ofSeconds(60), clock);
         cache.put("bob", "example.org", KEY);
         assertArrayEquals(KEY, cache.get("bob", "example.org").orElseThrow());
-        clock.now = clock.now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         assertTrue(cache.get("bob", "example.org").isEmpty(), "expired");
         assertEquals(0, cache.size(), "and dropped");
     }
 
     @Test
     void requestsForMadeUpAddressesCannotGrowItBeyondItsSize() {
-        RelayedKeyCache cache = new RelayedKeyCache(100, Duration.ofHours(1), new TestClock());
+        RelayedKeyCache cache = new RelayedKeyCache(100, Duration.ofHours(1), new MovableClock(NOON));
         cache.put("bob", "example.org", KEY);
         for (int i = 0; i < 10_000; i++) {
             cache.get("bob", "example.org"); // bob is used all the time: he stays
@@ -62,14 +42,14 @@ class RelayedKeyCacheTest {
 
     @Test
     void sizeZeroKeepsNothing() {
-        RelayedKeyCache cache = new RelayedKeyCache(0, Duration.ofHours(1), new TestClock());
+        RelayedKeyCache cache = new RelayedKeyCache(0, Duration.ofHours(1), new MovableClock(NOON));
         cache.put("bob", "example.org", KEY);
         assertTrue(cache.get("bob", "example.org").isEmpty());
     }
 
     @Test
     void forgettingADomainForgetsOnlyItsKeys() {
-        RelayedKeyCache cache = new RelayedKeyCache(10, Duration.ofHours(1), new TestClock());
+        RelayedKeyCache cache = new RelayedKeyCache(10, Duration.ofHours(1), new MovableClock(NOON));
         cache.put("bob", "example.org", KEY);
         cache.put("carol", "sub.example.org", KEY);
         cache.forget("example.org");
@@ -79,7 +59,7 @@ class RelayedKeyCacheTest {
 
     @Test
     void theCallerCannotChangeACachedKey() {
-        RelayedKeyCache cache = new RelayedKeyCache(10, Duration.ofHours(1), new TestClock());
+        RelayedKeyCache cache = new RelayedKeyCache(10, Duration.ofHours(1), new MovableClock(NOON));
         byte[] key = new byte[32];
         cache.put("bob", "example.org", key);
         key[0] = 1;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
 
@@ -220,18 +219,7 @@ class RelayQueueContractTest {
 
     /** {@code work} in a transaction of its own, as the container runs each call (REQUIRES_NEW). */
     private <T> T queue(Function<RelayQueue, T> work) {
-        EntityManager em = factory.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            T result = work.apply(new RelayQueue(em));
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return new CommittingRelayQueue(factory).committed(work);
     }
 
     private void open(String vendor, String name) throws SQLException {

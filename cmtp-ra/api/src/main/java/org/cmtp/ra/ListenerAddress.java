@@ -10,6 +10,8 @@ import org.cmtp.protocol.DefaultPort;
  */
 public final class ListenerAddress {
 
+    public static final String BIND = "cmtp.bind";
+    public static final String PORT = "cmtp.port";
     /** Every address of this host. */
     public static final String WILDCARD = "0.0.0.0";
 
@@ -18,17 +20,18 @@ public final class ListenerAddress {
 
     /** The configured bind address, as written ({@code cmtp.bind}; default the wildcard). */
     public static String bind() {
-        return Setting.text("cmtp.bind", WILDCARD);
+        return Setting.text(BIND, WILDCARD);
     }
 
     /** The listener's port ({@code cmtp.port}; default {@value DefaultPort#CMTP}). */
     public static int port() {
-        return Setting.integer("cmtp.port", DefaultPort.CMTP);
+        return Setting.integer(PORT, DefaultPort.CMTP);
     }
 
     /**
      * The address a client on this host dials to reach the listener: the bind address, with
-     * a wildcard read as loopback of the same family.
+     * a wildcard read as loopback of the same family. (The launcher, a shell script, applies
+     * the same rule to the HTTPS address its backup command calls.)
      */
     public static String localHost() {
         return dialable(bind());

@@ -10,7 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.cmtp.server.admin.AdminCredentials;
+import org.cmtp.server.admin.AdminPassword;
 import org.cmtp.server.admin.AdminPasswordException;
 
 /**
@@ -25,7 +25,7 @@ import org.cmtp.server.admin.AdminPasswordException;
 public class AdminPasswordResource {
 
     @EJB
-    private AdminCredentials credentials;
+    private AdminPassword adminPassword;
 
     public static class PasswordChange {
         public String currentPassword;
@@ -39,7 +39,7 @@ public class AdminPasswordResource {
             return Problem.response(Response.Status.BAD_REQUEST, "give currentPassword and newPassword", "newPassword");
         }
         try {
-            credentials.change(change.currentPassword == null ? null : change.currentPassword.toCharArray(),
+            adminPassword.change(change.currentPassword == null ? null : change.currentPassword.toCharArray(),
                     change.newPassword == null ? null : change.newPassword.toCharArray());
         } catch (AdminPasswordException e) {
             return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());

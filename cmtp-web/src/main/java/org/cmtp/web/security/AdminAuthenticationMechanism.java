@@ -20,7 +20,7 @@ import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 import org.cmtp.ra.api.ClientNetwork;
-import org.cmtp.server.admin.AdminCredentials;
+import org.cmtp.server.admin.AdminPassword;
 import org.cmtp.web.api.CrossSiteRequestFilter;
 
 /**
@@ -44,12 +44,12 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
     @Inject
     private AdminLoginGuard guard;
     @EJB
-    private AdminCredentials credentials;
+    private AdminPassword adminPassword;
     @Inject
     private AdminSurfaces surfaces;
     /** Whether the request's client may reach what it asks for (cmtp.admin-networks). */
     private Predicate<HttpServletRequest> reachable;
-    /** Credentials accepted in the last minutes (no PBKDF2 needed); see {@link AdminCredentials#recentlyVerified}. */
+    /** Credentials accepted in the last minutes (no PBKDF2 needed); see {@link AdminPassword#recentlyVerified}. */
     private BiPredicate<String, char[]> recentlyVerified;
 
     public AdminAuthenticationMechanism() {
@@ -66,7 +66,7 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
 
     @PostConstruct
     void useCredentials() {
-        recentlyVerified = credentials::recentlyVerified;
+        recentlyVerified = adminPassword::recentlyVerified;
         reachable = surfaces::allows;
     }
 

@@ -8,7 +8,7 @@ import jakarta.security.enterprise.identitystore.IdentityStore;
 
 import java.util.Set;
 
-import org.cmtp.server.admin.AdminCredentials;
+import org.cmtp.server.admin.AdminPassword;
 import org.cmtp.web.api.AdminApi;
 
 /**
@@ -19,10 +19,10 @@ import org.cmtp.web.api.AdminApi;
 public class AdminIdentityStore implements IdentityStore {
 
     @EJB
-    private AdminCredentials credentials;
+    private AdminPassword adminPassword;
 
     public CredentialValidationResult validate(UsernamePasswordCredential credential) {
-        if (credentials.check(credential.getCaller(), credential.getPassword().getValue())) {
+        if (adminPassword.check(credential.getCaller(), credential.getPassword().getValue())) {
             return new CredentialValidationResult(credential.getCaller(), Set.of(AdminApi.ROLE));
         }
         return CredentialValidationResult.INVALID_RESULT;

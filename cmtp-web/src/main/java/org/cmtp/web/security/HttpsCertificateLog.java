@@ -29,6 +29,9 @@ public class HttpsCertificateLog implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        // Not a setting of CmtpConfiguration: the launcher hands it over with the JVM's own
+        // javax.net.ssl.* properties it belongs to, in its system properties file; no
+        // operator sets it (README "HTTPS and admin networks").
         String alias = System.getProperty("cmtp.https.certificate-alias");
         String file = System.getProperty("javax.net.ssl.keyStore");
         if (alias == null || file == null) {

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 import org.cmtp.ra.Setting;
 import org.cmtp.ra.ListenerAddress;
-import org.cmtp.protocol.DefaultPort;
+import org.cmtp.ra.MessageLimits;
 
 /**
  * Where and how the CMTP port accepts connections: one activation of the domain's endpoint
@@ -22,16 +22,20 @@ import org.cmtp.protocol.DefaultPort;
  * configuration ({@code cmtp.*} system property or {@code CMTP_*} environment
  * variable, see README "Configuration"), then to the default named here. This keeps
  * the MDB annotation free of host names and ports, portably across Payara and WildFly.
+ * These keys are read here, through {@link Setting}, and not through the server's
+ * {@code CmtpConfiguration}: the adapter runs outside the application and before it, where
+ * MicroProfile Config is not available. Keys the application reads as well (address, port,
+ * message limits) are read through {@link ListenerAddress} and {@link MessageLimits} on both
+ * sides, so that they agree.
  */
 public class CmtpPortActivationSpec implements ActivationSpec {
 
-    public static final int DEFAULT_PORT = DefaultPort.CMTP;
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = MessageLimits.DEFAULT_MAX_MESSAGE_SIZE;
     public static final int DEFAULT_MAX_CONNECTIONS = 200;
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
     public static final int DEFAULT_MESSAGE_TIMEOUT_SECONDS = 600;
     public static final int DEFAULT_MAX_BAD_COMMANDS = 10;
-    public static final int DEFAULT_MAX_ATTACHMENTS = 1000;
+    public static final int DEFAULT_MAX_ATTACHMENTS = MessageLimits.DEFAULT_MAX_ATTACHMENTS;
     public static final int DEFAULT_MAIL_MEMORY_MIB = 128;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 20;
     public static final int DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
@@ -100,15 +104,15 @@ public class CmtpPortActivationSpec implements ActivationSpec {
     }
 
     public int effectivePort() {
-        return port != null ? port : Setting.integer("cmtp.port", DEFAULT_PORT);
+        return port != null ? port : ListenerAddress.port();
     }
 
     public int effectiveMaxMessageSize() {
-        return maxMessageSize != null ? maxMessageSize : Setting.integer("cmtp.max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
+        return maxMessageSize != null ? maxMessageSize : MessageLimits.maxMessageSize();
     }
 
     public int effectiveMaxAttachments() {
-        return maxAttachments != null ? maxAttachments : Setting.integer("cmtp.max-attachments", DEFAULT_MAX_ATTACHMENTS);
+        return maxAttachments != null ? maxAttachments : MessageLimits.maxAttachments();
     }
 
     public int effectiveMaxConnections() {

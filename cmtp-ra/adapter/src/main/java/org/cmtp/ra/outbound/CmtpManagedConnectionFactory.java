@@ -27,7 +27,6 @@ import org.cmtp.client.CmtpClientException;
 import org.cmtp.ra.Setting;
 import org.cmtp.ra.api.CmtpConnectionException;
 import org.cmtp.ra.ListenerAddress;
-import org.cmtp.protocol.DefaultPort;
 
 /**
  * Makes the physical connections behind {@link org.cmtp.ra.api.CmtpConnectionFactory}: one
@@ -38,7 +37,8 @@ import org.cmtp.protocol.DefaultPort;
  * <li>{@code host}: the server; default the {@code cmtp.bind} setting, where {@code 0.0.0.0}
  *     (all interfaces) means {@code 127.0.0.1} and {@code ::} means {@code ::1} — i.e. this
  *     server itself;</li>
- * <li>{@code port}: default the {@code cmtp.port} setting, else 9001;</li>
+ * <li>{@code port}: default the {@code cmtp.port} setting, else the CMTP port 9001
+ *     ({@link ListenerAddress});</li>
  * <li>{@code connectTimeoutMillis} (5000) and {@code readTimeoutMillis} (30000);</li>
  * <li>{@code serverKey}: the server's public key in hex, to pin it up front. When unset, the
  *     key the server presents on the first connection is pinned (trust on first use).</li>
@@ -56,7 +56,6 @@ public class CmtpManagedConnectionFactory implements ManagedConnectionFactory, R
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(CmtpManagedConnectionFactory.class.getName());
 
-    public static final int DEFAULT_PORT = DefaultPort.CMTP;
     public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5000;
     public static final int DEFAULT_READ_TIMEOUT_MILLIS = 30000;
 

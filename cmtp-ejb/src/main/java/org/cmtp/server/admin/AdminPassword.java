@@ -23,11 +23,12 @@ import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.schema.InsertIfAbsent;
 
 /**
- * The administrator's password. Given by the operator ({@code CMTP_ADMIN_PASSWORD}) it
- * replaces the stored hash at start; never given, a random one is made on the first
- * start and handed to the operator once: in an owner-only file under {@code ./cmtp-server}
- * ({@code $CMTP_DATA_DIR/admin-password}, deleted at the first sign-in with it), in the
- * log otherwise. Only a PBKDF2 hash is ever stored. Instances that
+ * The administrator's password: set at start, checked at every admin sign-in, changed
+ * through the admin API; kept as a {@link StoredAdminPassword} row. Given by the operator
+ * ({@code CMTP_ADMIN_PASSWORD}) it replaces the stored hash at start; never given, a random
+ * one is made on the first start and handed to the operator once: in an owner-only file
+ * under {@code ./cmtp-server} ({@code $CMTP_DATA_DIR/admin-password}, deleted at the first
+ * sign-in with it), in the log otherwise. Only a PBKDF2 hash is ever stored. Instances that
  * share a database share the row; give them all the same password.
  *
  * <p>The password can be changed through the admin API ({@link #change}) without a restart.
@@ -41,9 +42,9 @@ import org.cmtp.server.schema.InsertIfAbsent;
 @Startup
 @DependsOn("SchemaMigrator") // the schema is current before this bean reads it
 @Lock(LockType.READ)
-public class AdminCredentials {
+public class AdminPassword {
 
-    private static final Logger LOG = Logger.getLogger(AdminCredentials.class.getName());
+    private static final Logger LOG = Logger.getLogger(AdminPassword.class.getName());
     public static final String ADMIN_USER = "admin";
     /** The shortest admin password the admin API accepts, as for account passwords. */
     public static final int MIN_LENGTH = 12;
@@ -63,11 +64,11 @@ public class AdminCredentials {
     @PostConstruct
     void establish() {
         String configured = configuration.adminPassword().orElse(null);
-        AdminCredential stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+        StoredAdminPassword stored = em.find(StoredAdminPassword.class, StoredAdminPassword.THE_ONE);
         if (stored == null) {
             String generated = configured == null ? PasswordHash.randomPassword() : null;
             String password = configured != null ? configured : generated;
-            AdminCredential made = new AdminCredential(PasswordHash.of(password.toCharArray()), Instant.now());
+            StoredAdminPassword made = new StoredAdminPassword(PasswordHash.of(password.toCharArray()), Instant.now());
             if (configured != null) {
                 made.setConfiguredHash(made.getPasswordHash());
             }
@@ -75,9 +76,9 @@ public class AdminCredentials {
                 handOver(generated);
             }
             // Ours, or the one another instance starting at the same time stored first.
-            stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+            stored = em.find(StoredAdminPassword.class, StoredAdminPassword.THE_ONE);
             if (stored == null) {
-                throw new IllegalStateException("CMTP admin credential could neither be stored nor read (see the log)");
+                throw new IllegalStateException("CMTP the admin password's row could neither be stored nor read (see the log)");
             }
         }
         if (configured != null) {
@@ -100,7 +101,7 @@ public class AdminCredentials {
         passwordHash = stored.getPasswordHash();
     }
 
-    private static void apply(AdminCredential stored, String configured) {
+    private static void apply(StoredAdminPassword stored, String configured) {
         String hash = PasswordHash.of(configured.toCharArray());
         stored.setPasswordHash(hash, Instant.now());
         stored.setConfiguredHash(hash);
@@ -114,8 +115,8 @@ public class AdminCredentials {
     private String currentHash() {
         try {
             List<String> hashes = em.createQuery(
-                    "SELECT c.passwordHash FROM AdminCredential c WHERE c.id = :id", String.class)
-                    .setParameter("id", AdminCredential.THE_ONE)
+                    "SELECT c.passwordHash FROM StoredAdminPassword c WHERE c.id = :id", String.class)
+                    .setParameter("id", StoredAdminPassword.THE_ONE)
                     .setHint("jakarta.persistence.cache.retrieveMode", jakarta.persistence.CacheRetrieveMode.BYPASS)
                     .getResultList();
             if (!hashes.isEmpty()) {
@@ -147,9 +148,9 @@ public class AdminCredentials {
             throw new AdminPasswordException("currentPassword", "currentPassword is not the admin password");
         }
         String hash = PasswordHash.of(replacement);
-        AdminCredential stored = em.find(AdminCredential.class, AdminCredential.THE_ONE);
+        StoredAdminPassword stored = em.find(StoredAdminPassword.class, StoredAdminPassword.THE_ONE);
         if (stored == null) {
-            throw new IllegalStateException("the admin credential row is missing");
+            throw new IllegalStateException("the admin password's row (CMTP_ADMIN_CREDENTIAL) is missing");
         }
         em.refresh(stored); // the row as it is now, not as this instance's cache last saw it
         stored.setPasswordHash(hash, Instant.now());

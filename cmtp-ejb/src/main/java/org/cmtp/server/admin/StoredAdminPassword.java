@@ -9,10 +9,14 @@ import java.time.Instant;
 
 import org.cmtp.server.persistence.InstantConverter;
 
-/** The administrator's password, only as a PBKDF2 hash (one row, id 1). */
+/**
+ * The administrator's password as the database keeps it: only a PBKDF2 hash, in one row
+ * (id 1). {@link AdminPassword} sets and checks it. The table keeps the name it had when
+ * this class was called {@code AdminCredential}.
+ */
 @Entity
 @Table(name = "CMTP_ADMIN_CREDENTIAL")
-public class AdminCredential {
+public class StoredAdminPassword {
 
     static final long THE_ONE = 1L;
 
@@ -29,10 +33,10 @@ public class AdminCredential {
     @Column(name = "CONFIGURED_HASH", length = 512)
     private String configuredHash;
 
-    protected AdminCredential() {
+    protected StoredAdminPassword() {
     }
 
-    AdminCredential(String passwordHash, Instant changed) {
+    StoredAdminPassword(String passwordHash, Instant changed) {
         this.id = THE_ONE;
         this.passwordHash = passwordHash;
         this.changed = InstantConverter.stored(changed);
