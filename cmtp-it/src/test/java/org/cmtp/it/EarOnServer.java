@@ -19,12 +19,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import org.cmtp.client.CmtpClient;
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.AppServer;
+import org.cmtp.it.support.Await;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
@@ -38,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * it: the admin API (401 without credentials, an account made over REST), a message
  * delivered over CMTP with its signed receipt, and the stored bytes read back over REST.
  * The resource adapter's inbound side (the CMTP listener bound to the domain's MDB) and
- * its outbound connection factory (a test message sent through it) must both work. Then
+ * its outbound connection factory (a test message sent through it) must both work, and the
+ * server's MicroProfile Health checks and Prometheus metrics answer where the server serves
+ * them ({@link AppServer#monitoring()}), counting the two messages stored. Then
  * the application is replaced by {@code cmtp-with-sample.ear} (the same modules plus the
  * sample's Jakarta Mail sender) and a message goes out with {@code Transport.send}.
  * Each phase is timed and printed.
@@ -51,12 +55,23 @@ abstract class EarOnServer {
     /** The server under test, not yet started, working in {@code work}. */
     abstract AppServer server(Path work) throws Exception;
 
+    /** The CMTP port the server's application listens on. */
     abstract int cmtpPort();
 
-    /** The server's readiness checks (MicroProfile Health), where the server serves them. */
-    abstract void checkHealth(AppServer server) throws Exception;
-
     abstract String name();
+
+    /** The CMTP checks of each probe: each listed exactly once (not twice, not missing). */
+    private static final Map<String, List<String>> CHECKS = Map.of(
+            "/health/ready", List.of("database", "cmtp-listener", "relay-worker"),
+            "/health/live", List.of("deadlocks"),
+            "/health/started", List.of("started"));
+    /** The server's metrics (ServerMetrics; all that the Grafana dashboard queries), one sample each. */
+    private static final List<String> METRICS = List.of("cmtp_messages_received_total", "cmtp_messages_stored_total",
+            "cmtp_messages_queued_total", "cmtp_messages_relayed_total", "cmtp_messages_failed_total",
+            "cmtp_messages_rejected_total", "cmtp_messages_over_quota_total", "cmtp_messages_expired_total",
+            "cmtp_mail_handling_seconds_count", "cmtp_mail_handling_seconds_sum", "cmtp_mail_handling_seconds_max",
+            "cmtp_relay_attempt_seconds_count", "cmtp_relay_attempt_seconds_sum", "cmtp_relay_attempt_seconds_max",
+            "cmtp_queue_depth", "cmtp_connections_open");
 
     @Test
     void theEarServesCmtpAndTheAdminApi() throws Exception {
@@ -65,7 +80,7 @@ abstract class EarOnServer {
         assertTrue(Files.isRegularFile(ear), ear + " is built and copied by the profile");
         try (AppServer server = server(servers.resolve(name() + "-run"))) {
             server.timed("boot", server::start);
-            server.timed("data source", server::createDataSource);
+            server.timed("configure", server::configure);
             server.timed("deploy", () -> server.deploy(ear));
             server.timed("checks", () -> servesMailAndAdminApi(server));
             // the same server and data, the application replaced by the EAR that also holds
@@ -116,6 +131,58 @@ abstract class EarOnServer {
         assertEquals(2, admin.get("/api/accounts/alice/messages").json().asJsonArray().size(),
                 "the message sent through the connection factory is in alice's mailbox");
         checkHealth(server);
+        checkMetrics(server, 2);
+    }
+
+    /**
+     * {@code /health/ready}, {@code /live} and {@code /started} are UP and list the server's
+     * checks once each. Ready once the relay worker has run its first round, up to 5 s after
+     * the deployment: polled until then.
+     */
+    private static void checkHealth(AppServer server) throws Exception {
+        AdminClient health = AdminClient.anonymous(server.monitoring());
+        Await.until(() -> status(health, "/health/ready") == 200, Duration.ofSeconds(60),
+                "/health/ready at " + server.monitoring() + " to answer 200");
+        for (Map.Entry<String, List<String>> probe : CHECKS.entrySet()) {
+            AdminClient.Reply reply = health.get(probe.getKey());
+            assertEquals(200, reply.status(), probe.getKey() + ": " + reply.body());
+            JsonObject answer = reply.json().asJsonObject();
+            assertEquals("UP", answer.getString("status"), reply.body());
+            List<String> names = answer.getJsonArray("checks").stream()
+                    .map(check -> check.asJsonObject().getString("name")).toList();
+            for (String check : probe.getValue()) {
+                assertEquals(1, names.stream().filter(check::equals).count(),
+                        probe.getKey() + " lists " + check + " once: " + reply.body());
+            }
+        }
+    }
+
+    /** The server's metrics in Prometheus form, one sample each; {@code stored} messages counted. */
+    private static void checkMetrics(AppServer server, int stored) throws Exception {
+        AdminClient.Reply reply = AdminClient.anonymous(server.monitoring()).get("/metrics");
+        assertEquals(200, reply.status(), reply.body());
+        for (String metric : METRICS) {
+            sample(reply.body(), metric);
+        }
+        assertEquals(stored, sample(reply.body(), "cmtp_messages_stored_total"), "messages stored");
+        assertEquals(stored, sample(reply.body(), "cmtp_mail_handling_seconds_count"), "MAIL commands timed");
+    }
+
+    /** The value of the one sample of {@code metric} (with whatever labels) in a Prometheus exposition. */
+    static double sample(String exposition, String metric) {
+        List<String> samples = exposition.lines()
+                .filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " ")).toList();
+        assertEquals(1, samples.size(), "one sample of " + metric + ": " + samples);
+        String line = samples.get(0);
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static int status(AdminClient client, String path) {
+        try {
+            return client.get(path).status();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -13,30 +14,30 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.server.relay.RelayQueue;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
-import org.eclipse.microprofile.metrics.Timer;
 import org.cmtp.ra.api.CmtpPorts;
 
 /**
- * The server's MicroProfile metrics (served by Payara at {@code /metrics}, application
- * scope: this instance's since it started) and the hourly counts behind
- * {@code GET /api/stats}, which are the domain's: every instance adds its counts to the
- * database table {@code CMTP_TRAFFIC_HOUR} (see {@link TrafficFlush}), so they survive
+ * The server's metrics (this instance's since it started, in Prometheus form: Payara serves
+ * them at {@code /metrics}, WildFly from its management interface) and the hourly counts
+ * behind {@code GET /api/stats}, which are the domain's: every instance adds its counts to
+ * the database table {@code CMTP_TRAFFIC_HOUR} (see {@link TrafficFlush}), so they survive
  * restarts and add up across instances. The latest message events ({@link #recent()}) are
  * this instance's, in memory.
  *
- * <p>Where the runtime has no MicroProfile Metrics (WildFly 39 dropped it; the EAR carries
- * the API so that this class loads), nothing is registered and {@code /metrics} is not
- * served, but the counts behind {@code GET /api/stats} are kept all the same.
+ * <p>The meters go to the runtime's metrics library ({@link MeterRegistrar}): MicroProfile
+ * Metrics on Payara, Micrometer on WildFly (which dropped MicroProfile Metrics; the EAR
+ * carries its API so that this class loads there). Where there is neither, nothing is
+ * registered, but the counts behind {@code GET /api/stats} are kept all the same.
  */
 @ApplicationScoped
 public class ServerMetrics {
@@ -74,17 +75,21 @@ public class ServerMetrics {
 
     @Inject
     private Instance<MetricRegistry> registries;
+    @Inject
+    private BeanManager beans;
     @EJB
     private RelayQueue queue;
 
     @EJB
     private TrafficHours traffic;
 
-    private final Map<Event, Counter> counters = new EnumMap<>(Event.class);
-    private Counter overQuota;
-    private Counter retentionDeleted;
-    private Timer mailTimer;
-    private Timer relayTimer;
+    /** Where the meters are registered; null where the runtime has no metrics library. Kept: it holds the gauges. */
+    private MeterRegistrar meters;
+    private final Map<Event, LongConsumer> counters = new EnumMap<>(Event.class);
+    private LongConsumer overQuota = messages -> { };
+    private LongConsumer retentionDeleted = messages -> { };
+    private Consumer<Duration> mailTimer = duration -> { };
+    private Consumer<Duration> relayTimer = duration -> { };
 
     /** Counts not yet added to the database, per hour and event; see {@link #flush()}. */
     private final ConcurrentHashMap<HourEvent, Long> unflushed = new ConcurrentHashMap<>();
@@ -99,35 +104,52 @@ public class ServerMetrics {
 
     @PostConstruct
     void register() {
-        if (!registries.isResolvable()) {
-            LOG.info("MicroProfile Metrics is not available in this runtime: no /metrics; GET /api/stats still counts");
+        Optional<MeterRegistrar> registrar = registrar();
+        if (registrar.isEmpty()) {
+            LOG.info("Neither MicroProfile Metrics nor Micrometer is available in this runtime: no Prometheus"
+                    + " metrics; GET /api/stats still counts");
             return;
         }
-        MetricRegistry registry = registries.get();
+        meters = registrar.get();
         for (Event event : Event.values()) {
-            counters.put(event, registry.counter(Metadata.builder().withName(event.metricName())
-                    .withDescription(event.description).build()));
+            counters.put(event, meters.counter(event.metricName(), event.description));
         }
-        overQuota = registry.counter(Metadata.builder().withName("cmtp.messages.over.quota")
-                .withDescription("messages refused (DELIVERYFAILURE) because the mailbox was at its quota").build());
-        retentionDeleted = registry.counter(Metadata.builder().withName("cmtp.messages.expired")
-                .withDescription("messages deleted by the retention sweep (cmtp.retention-days)").build());
-        mailTimer = registry.timer(Metadata.builder().withName("cmtp.mail.handling")
-                .withDescription("time to handle one MAIL command, from parsed to answered")
-                .withUnit(MetricUnits.SECONDS).build());
-        relayTimer = registry.timer(Metadata.builder().withName("cmtp.relay.attempt")
-                .withDescription("time of one attempt to deliver a queued message to another domain")
-                .withUnit(MetricUnits.SECONDS).build());
-        registry.gauge(Metadata.builder().withName("cmtp.queue.depth")
-                .withDescription("messages waiting in the relay queue").build(), this, ServerMetrics::queueDepth);
-        registry.gauge(Metadata.builder().withName("cmtp.connections.open")
-                .withDescription("CMTP connections open now").build(), this, ServerMetrics::openConnections);
+        overQuota = meters.counter("cmtp.messages.over.quota",
+                "messages refused (DELIVERYFAILURE) because the mailbox was at its quota");
+        retentionDeleted = meters.counter("cmtp.messages.expired",
+                "messages deleted by the retention sweep (cmtp.retention-days)");
+        mailTimer = meters.timer("cmtp.mail.handling", "time to handle one MAIL command, from parsed to answered");
+        relayTimer = meters.timer("cmtp.relay.attempt",
+                "time of one attempt to deliver a queued message to another domain");
+        meters.gauge("cmtp.queue.depth", "messages waiting in the relay queue", this::queueDepth);
+        meters.gauge("cmtp.connections.open", "CMTP connections open now", this::openConnections);
+    }
+
+    /**
+     * MicroProfile Metrics where the runtime has it (Payara), else Micrometer where the
+     * runtime hands out a registry (WildFly's micrometer subsystem). Micrometer's classes are
+     * looked for by name first: {@link MicrometerMeters} must not be linked where they are
+     * missing.
+     */
+    private Optional<MeterRegistrar> registrar() {
+        if (registries.isResolvable()) {
+            LOG.fine("metrics registered with MicroProfile Metrics");
+            return Optional.of(new MicroProfileMeters(registries.get()));
+        }
+        try {
+            Class.forName(MicrometerMeters.REGISTRY_CLASS, false, ServerMetrics.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
+        Optional<MeterRegistrar> micrometer = MicrometerMeters.of(beans);
+        micrometer.ifPresent(found -> LOG.info("CMTP metrics registered with Micrometer"));
+        return micrometer;
     }
 
     public void count(Event event) {
-        Counter counter = counters.get(event);
+        LongConsumer counter = counters.get(event);
         if (counter != null) {
-            counter.inc();
+            counter.accept(1);
         }
         unflushed.merge(new HourEvent(currentHour(), event), 1L, Long::sum);
     }
@@ -188,28 +210,20 @@ public class ServerMetrics {
 
     /** A message refused because its mailbox is full (also counted as REJECTED). */
     public void countOverQuota() {
-        if (overQuota != null) {
-            overQuota.inc();
-        }
+        overQuota.accept(1);
     }
 
     /** Messages deleted by the retention sweep. */
     public void countExpired(long messages) {
-        if (retentionDeleted != null) {
-            retentionDeleted.inc(messages);
-        }
+        retentionDeleted.accept(messages);
     }
 
     public void timeMail(Duration duration) {
-        if (mailTimer != null) {
-            mailTimer.update(duration);
-        }
+        mailTimer.accept(duration);
     }
 
     public void timeRelayAttempt(Duration duration) {
-        if (relayTimer != null) {
-            relayTimer.update(duration);
-        }
+        relayTimer.accept(duration);
     }
 
     public long queueDepth() {

@@ -52,8 +52,11 @@ public abstract class AppServer implements AutoCloseable {
     /** Starts the server and waits until it takes commands. */
     public abstract void start() throws Exception;
 
-    /** Makes the data source jdbc/cmtp: H2 in this run's work directory. */
-    public abstract void createDataSource() throws Exception;
+    /**
+     * Sets the server up as the README tells an operator: the data source jdbc/cmtp (H2 in
+     * this run's work directory) and whatever else the server needs before the deployment.
+     */
+    public abstract void configure() throws Exception;
 
     /** Deploys the EAR under its file name {@code cmtp.ear} (the descriptors rely on it). */
     public abstract void deploy(Path ear) throws Exception;
@@ -64,8 +67,11 @@ public abstract class AppServer implements AutoCloseable {
     /** Stops the server and waits for it to be gone. */
     public abstract void stop() throws Exception;
 
-    /** The admin API and health endpoints. */
+    /** The application's HTTP port: the admin API. */
     public abstract URI http();
+
+    /** Where the server serves MicroProfile Health ({@code /health/*}) and Prometheus {@code /metrics}. */
+    public abstract URI monitoring();
 
     /** The server's own log, for assertions on what it logged. */
     public abstract Path serverLog();

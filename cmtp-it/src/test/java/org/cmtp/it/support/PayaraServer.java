@@ -7,12 +7,14 @@ import java.time.Duration;
 
 /**
  * Payara Server from its distribution, with a domain of its own made for each run in the
- * work directory ({@code --portbase} {@link #PORT_BASE}: HTTP 22080, admin 22048),
- * set up as the README's "Deploying the EAR on Payara Server" tells an operator.
+ * work directory ({@code --portbase}: {@code it.payara.portbase}, {@value #DEFAULT_PORT_BASE}
+ * unless set, giving HTTP 22080, admin 22048), set up as the README's "Deploying the EAR on
+ * Payara Server" tells an operator.
  */
 public final class PayaraServer extends AppServer {
 
-    public static final int PORT_BASE = 22000;
+    public static final int DEFAULT_PORT_BASE = 22000;
+    private static final int PORT_BASE = Integer.getInteger("it.payara.portbase", DEFAULT_PORT_BASE);
     private static final String DOMAIN = "cmtp";
 
     private final Path domains;
@@ -34,7 +36,7 @@ public final class PayaraServer extends AppServer {
     }
 
     @Override
-    public void createDataSource() throws Exception {
+    public void configure() throws Exception {
         asadmin(true, "create-jdbc-connection-pool", "--datasourceclassname", "org.h2.jdbcx.JdbcDataSource",
                 "--restype", "javax.sql.DataSource", "cmtp-pool");
         // set, not --property: asadmin's property syntax cannot carry the URL's '=' and ';'
@@ -65,6 +67,12 @@ public final class PayaraServer extends AppServer {
     @Override
     public URI http() {
         return URI.create("http://127.0.0.1:" + (PORT_BASE + 80) + "/");
+    }
+
+    /** Payara serves health and metrics on the HTTP port, as Payara Micro does. */
+    @Override
+    public URI monitoring() {
+        return http();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.cmtp.web.health;
+package org.cmtp.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package org.cmtp.web.health;
+package org.cmtp.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-import org.cmtp.ra.ListenerAddress;
-import org.cmtp.ra.api.CmtpPorts;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -22,23 +20,28 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ListenerCheck implements HealthCheck {
 
+    static final String NAME = "cmtp-listener";
     private static final int TIMEOUT_MILLIS = 2000;
 
     @Override
     public HealthCheckResponse call() {
-        String host = ListenerAddress.localHost();
-        int port = ListenerAddress.port();
+        return InstalledProbes.get().map(ListenerCheck::check).orElseGet(() -> NotStarted.down(NAME));
+    }
+
+    private static HealthCheckResponse check(ServerProbes server) {
+        String host = server.cmtpHost();
+        int port = server.cmtpPort();
         String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-            String acceptProblem = CmtpPorts.acceptProblem().orElse(null);
+            String acceptProblem = server.cmtpAcceptProblem().orElse(null);
             if (acceptProblem != null) {
-                return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
+                return HealthCheckResponse.named(NAME).down().withData("address", where)
                         .withData("error", acceptProblem).build();
             }
-            return HealthCheckResponse.named("cmtp-listener").up().withData("address", where).build();
+            return HealthCheckResponse.named(NAME).up().withData("address", where).build();
         } catch (IOException e) {
-            return HealthCheckResponse.named("cmtp-listener").down().withData("address", where)
+            return HealthCheckResponse.named(NAME).down().withData("address", where)
                     .withData("error", String.valueOf(e.getMessage())).build();
         }
     }

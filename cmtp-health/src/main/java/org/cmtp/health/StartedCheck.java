@@ -1,10 +1,7 @@
-package org.cmtp.web.health;
+package org.cmtp.health;
 
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.cmtp.ra.api.CmtpPorts;
-import org.cmtp.server.identity.ServerIdentity;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
@@ -18,19 +15,22 @@ import org.eclipse.microprofile.health.Startup;
 @ApplicationScoped
 public class StartedCheck implements HealthCheck {
 
-    @EJB
-    private ServerIdentity identity;
+    static final String NAME = "started";
 
     @Override
     public HealthCheckResponse call() {
+        return InstalledProbes.get().map(StartedCheck::check).orElseGet(() -> NotStarted.down(NAME));
+    }
+
+    private static HealthCheckResponse check(ServerProbes server) {
         boolean key;
         try {
-            key = identity.publicKey().length == 32;
+            key = server.serverKeyLoaded();
         } catch (RuntimeException e) {
             key = false;
         }
-        int listeners = CmtpPorts.open().size();
-        return HealthCheckResponse.named("started").status(key && listeners > 0).withData("serverKey", key)
+        int listeners = server.cmtpListenersOpen();
+        return HealthCheckResponse.named(NAME).status(key && listeners > 0).withData("serverKey", key)
                 .withData("cmtpListeners", listeners).build();
     }
 }

@@ -1,9 +1,7 @@
-package org.cmtp.web.health;
+package org.cmtp.health;
 
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.cmtp.server.account.AccountService;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -13,17 +11,19 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class DatabaseCheck implements HealthCheck {
 
-    @EJB
-    private AccountService accounts;
+    static final String NAME = "database";
 
     @Override
     public HealthCheckResponse call() {
+        return InstalledProbes.get().map(DatabaseCheck::check).orElseGet(() -> NotStarted.down(NAME));
+    }
+
+    private static HealthCheckResponse check(ServerProbes server) {
         try {
-            long count = accounts.count(null);
-            return HealthCheckResponse.named("database").up().withData("accounts", count).build();
+            long count = server.countAccounts();
+            return HealthCheckResponse.named(NAME).up().withData("accounts", count).build();
         } catch (RuntimeException e) {
-            return HealthCheckResponse.named("database").down().withData("error", String.valueOf(e.getMessage()))
-                    .build();
+            return HealthCheckResponse.named(NAME).down().withData("error", String.valueOf(e.getMessage())).build();
         }
     }
 }

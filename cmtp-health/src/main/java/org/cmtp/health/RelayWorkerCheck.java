@@ -1,15 +1,12 @@
-package org.cmtp.web.health;
+package org.cmtp.health;
 
-import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.time.Instant;
 
-import org.cmtp.server.relay.RelayWorker;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
@@ -20,17 +17,18 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RelayWorkerCheck implements HealthCheck {
 
+    static final String NAME = "relay-worker";
     static final Duration STALE = Duration.ofMinutes(5);
-
-    @EJB
-    private RelayWorker worker;
 
     @Override
     public HealthCheckResponse call() {
-        Instant last = worker.lastRun();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("relay-worker")
-                .withData("lastRun", last == null ? "never" : last.toString());
+        return InstalledProbes.get().map(RelayWorkerCheck::check).orElseGet(() -> NotStarted.down(NAME));
+    }
+
+    private static HealthCheckResponse check(ServerProbes server) {
+        Instant last = server.relayWorkerLastRun();
         boolean recent = last != null && last.isAfter(Instant.now().minus(STALE));
-        return response.status(recent).build();
+        return HealthCheckResponse.named(NAME).withData("lastRun", last == null ? "never" : last.toString())
+                .status(recent).build();
     }
 }
