@@ -299,9 +299,14 @@ function pager(total, shown, first, go) {
 
 // ---- an account's mailbox ----
 
+// The newest messages of a mailbox shown at once; the heading counts them all (X-Total-Count).
+const MAILBOX_PAGE = 200;
+
 async function mailbox(name) {
   const account = (await api.get(`accounts/${seg(name)}`)).data;
-  const messages = (await api.get(`accounts/${seg(name)}/messages?max=200`)).data;
+  const reply = await api.get(`accounts/${seg(name)}/messages?max=${MAILBOX_PAGE}`);
+  const messages = reply.data;
+  const total = Number(reply.headers.get('X-Total-Count') || messages.length);
   const errors = h('div');
   const reload = () => mailbox(name).catch((error) => fill(errors, errorBox(error)));
   fill(view(),
@@ -322,7 +327,8 @@ async function mailbox(name) {
     errors,
     quotaForm(account, errors, reload),
     h('section', { class: 'panel', 'aria-labelledby': 'messages-title' },
-      h('h2', { id: 'messages-title' }, `Messages (${messages.length})`),
+      h('h2', { id: 'messages-title' }, `Messages (${total})`),
+      total > messages.length ? h('p', { class: 'muted small' }, `The newest ${messages.length} are shown.`) : null,
       messages.length ? table('Messages', [
         { label: 'Id', class: 'num', cell: (m) => m.id },
         { label: 'From', cell: (m) => m.sender },
@@ -387,9 +393,11 @@ async function download(name, id) {
 // ---- relay queue ----
 
 let queueFilter = { recipient: '', domain: '' };
+// The queued messages shown at once, the next to be tried first; the count says how many wait in all.
+const QUEUE_PAGE = 200;
 
 async function queue() {
-  const query = new URLSearchParams({ max: 200 });
+  const query = new URLSearchParams({ max: QUEUE_PAGE });
   for (const [key, value] of Object.entries(queueFilter)) {
     if (value) {
       query.set(key, value);
@@ -397,8 +405,11 @@ async function queue() {
   }
   const filterErrors = h('div');
   let messages = [];
+  let total = 0;
   try {
-    messages = (await api.get(`queue?${query}`)).data;
+    const reply = await api.get(`queue?${query}`);
+    messages = reply.data;
+    total = Number(reply.headers.get('X-Total-Count') || messages.length);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 400) {
       throw error;
@@ -423,7 +434,11 @@ async function queue() {
     filtered ? h('button', { type: 'button', onclick: () => { queueFilter = { recipient: '', domain: '' }; route(); } },
       'Show all') : null),
     filterErrors, errors,
-    h('div', { class: 'panel' }, messages.length ? table('Relay queue', [
+    h('div', { class: 'panel' }, messages.length ? [
+    h('p', { class: 'muted small', id: 'queue-count' }, total > messages.length
+      ? `The first ${messages.length} of ${total} queued messages.`
+      : `${total} queued message${total === 1 ? '' : 's'}.`),
+    table('Relay queue', [
       { label: 'Id', class: 'num', cell: (m) => m.id },
       { label: 'From', cell: (m) => m.sender },
       { label: 'To', cell: (m) => m.recipient },
@@ -448,7 +463,7 @@ async function queue() {
             }
           }) }, 'Delete'),
       ] },
-    ], messages) : empty(filtered ? 'No queued message matches the filter.'
+    ], messages)] : empty(filtered ? 'No queued message matches the filter.'
       : 'The relay queue is empty: nothing is waiting for another domain.')));
 }
 
@@ -456,14 +471,14 @@ async function queue() {
 
 // The pins are listed a page at a time: anyone who asks this server for a key of some
 // domain makes it contact (and pin) that domain's server, so there may be very many.
-let knownServerOffset = 0;
+let knownServerFirst = 0;
 
 async function knownServers() {
-  const reply = await api.get(`known-servers?${new URLSearchParams({ offset: knownServerOffset, limit: PAGE })}`);
+  const reply = await api.get(`known-servers?${new URLSearchParams({ first: knownServerFirst, max: PAGE })}`);
   const servers = reply.data;
   const total = Number(reply.headers.get('X-Total-Count') || servers.length);
-  if (!servers.length && knownServerOffset > 0) { // the last pin of the last page was forgotten
-    knownServerOffset = Math.max(0, knownServerOffset - PAGE);
+  if (!servers.length && knownServerFirst > 0) { // the last pin of the last page was forgotten
+    knownServerFirst = Math.max(0, knownServerFirst - PAGE);
     return knownServers();
   }
   const errors = h('div');
@@ -473,7 +488,7 @@ async function knownServers() {
     errors,
     h('div', { class: 'panel' }, servers.length ? [
     h('p', { class: 'muted small', id: 'known-server-count' },
-      `${knownServerOffset + 1}–${knownServerOffset + servers.length} of ${total} known server${total === 1 ? '' : 's'}`),
+      `${knownServerFirst + 1}–${knownServerFirst + servers.length} of ${total} known server${total === 1 ? '' : 's'}`),
     table('Known servers', [
       { label: 'Domain', cell: (s) => s.domain },
       { label: 'Pinned key', class: 'mono key', cell: (s) => s.publicKey },
@@ -491,7 +506,7 @@ async function knownServers() {
           }
         }) }, 'Forget pin') },
     ], servers),
-    pager(total, servers.length, knownServerOffset, (offset) => { knownServerOffset = offset; route(); }),
+    pager(total, servers.length, knownServerFirst, (first) => { knownServerFirst = first; route(); }),
     ] : empty('No other domain\'s server has been contacted yet.')));
 }
 

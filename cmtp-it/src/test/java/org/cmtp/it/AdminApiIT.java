@@ -230,6 +230,54 @@ class AdminApiIT {
         assertEquals(401, AdminClient.anonymous(http).get("/api/queue?domain=q1.test").status());
     }
 
+    /**
+     * The message list and the queue list, like every paged list, tell the total of all their
+     * pages; a paging value that is no number, or out of range, is a 400 problem naming the
+     * parameter (JAX-RS alone would answer a number it cannot read with 404).
+     */
+    @Test
+    void everyPagedListTellsItsTotalAndABadPageIsAProblemNamingTheParameter() throws Exception {
+        admin.createAccount("paula", "paula's password");
+        byte[] serverKey = serverKey();
+        try (RawCmtpConnection cmtp = RawCmtpConnection.greeted()) {
+            for (String[] to : new String[][] {{"paula", TestServer.domain()}, {"paula", TestServer.domain()},
+                    {"paula", TestServer.domain()}, {"rita", "pq.test"}, {"sam", "pq.test"}}) {
+                MailBytes mail = MailBytes.to(to[0], to[1]).body(new byte[60]);
+                Replies.expectStatus(cmtp.send(mail.command()), "SUCCESS", Libsodium.genericHash(64, mail.message()),
+                        serverKey);
+            }
+        }
+        AdminClient.Reply messages = admin.get("/api/accounts/paula/messages?first=1&max=1");
+        assertEquals(1, messages.json().asJsonArray().size());
+        assertEquals("3", messages.header("X-Total-Count"), "the message list's total");
+        AdminClient.Reply queued = admin.get("/api/queue?domain=pq.test&max=1");
+        assertEquals(1, queued.json().asJsonArray().size());
+        assertEquals("2", queued.header("X-Total-Count"), "the queue list's total");
+        AdminClient.Reply wholeQueue = admin.get("/api/queue?max=1000");
+        assertEquals(String.valueOf(wholeQueue.json().asJsonArray().size()), wholeQueue.header("X-Total-Count"));
+        AdminClient.Reply pins = admin.get("/api/known-servers");
+        assertEquals(String.valueOf(pins.json().asJsonArray().size()), pins.header("X-Total-Count"));
+
+        for (String list : List.of("/api/accounts", "/api/accounts/paula/messages", "/api/queue", "/api/known-servers")) {
+            assertPageProblem(admin.get(list + "?max=ten"), "max", "max must be a whole number from 1 to 1000, not 'ten'");
+            assertPageProblem(admin.get(list + "?max=1001"), "max", "max must be a whole number from 1 to 1000, not '1001'");
+            assertPageProblem(admin.get(list + "?first=-1"), "first", "first must be a whole number ≥ 0, not '-1'");
+            assertPageProblem(admin.get(list + "?first=1.5"), "first", "first must be a whole number ≥ 0, not '1.5'");
+        }
+        // the known servers' list had offset and limit: still accepted, and named in their problems
+        assertEquals(200, admin.get("/api/known-servers?offset=0&limit=1").status());
+        assertPageProblem(admin.get("/api/known-servers?limit=0"), "limit",
+                "limit must be a whole number from 1 to 1000, not '0'");
+        assertPageProblem(admin.get("/api/known-servers?first=0&offset=0"), "offset",
+                "give first or offset (its older name), not both");
+    }
+
+    private static void assertPageProblem(AdminClient.Reply reply, String field, String detail) {
+        assertProblem(reply, 400, field);
+        assertEquals(detail, reply.json().asJsonObject().getString("detail"));
+        assertEquals("Bad Request", reply.json().asJsonObject().getString("title"));
+    }
+
     @Test
     void serverShowsKeyFingerprintAndSince() throws Exception {
         JsonObject server = admin.get("/api/server").json().asJsonObject();

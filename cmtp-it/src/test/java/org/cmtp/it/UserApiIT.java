@@ -202,6 +202,12 @@ class UserApiIT {
         assertEquals("carol@elsewhere.test", newest.getString("sender"));
         assertFalse(newest.getBoolean("read"));
         assertEquals(0, newest.getInt("attachments"));
+        UserApiClient.Reply badPage = alice.get("/api/user/messages?limit=many");
+        assertEquals(400, badPage.status(), badPage.toString());
+        assertTrue(badPage.contentType().startsWith("application/problem+json"), badPage.toString());
+        assertEquals("limit", badPage.json().asJsonObject().getString("field"), badPage.toString());
+        assertEquals("limit must be a whole number from 1 to 500, not 'many'",
+                badPage.json().asJsonObject().getString("detail"));
         JsonObject older = alice.get("/api/user/messages?offset=1&limit=1").json().asJsonArray().getJsonObject(0);
         assertEquals(1, older.getInt("attachments"));
         long id = older.getJsonNumber("id").longValue();

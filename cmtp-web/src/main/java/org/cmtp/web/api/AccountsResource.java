@@ -6,7 +6,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -22,10 +21,15 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.server.account.Account;
-import org.cmtp.server.account.AccountException;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.mailbox.Mailbox;
+import org.cmtp.server.mailbox.MessageSummary;
+
+import org.cmtp.web.api.dto.AccountChange;
+import org.cmtp.web.api.dto.AccountView;
+import org.cmtp.web.api.dto.NewAccount;
+import org.cmtp.web.api.dto.StoredMessageView;
 
 /** Accounts and their mailboxes. */
 @Path("accounts")
@@ -41,45 +45,13 @@ public class AccountsResource {
     @Inject
     private CmtpConfiguration configuration;
 
-    /** Either {@code password}, or {@code publicKey} and {@code xzibit} (hex) made by the client. */
-    public static class NewAccount {
-        public String name;
-        public String password;
-        public String publicKey;
-        public String xzibit;
-    }
-
-    public static class AccountView {
-        public String name;
-        public String address;
-        public String publicKey;
-        public String fingerprint;
-        public boolean enabled;
-        public String created;
-        /** Limits of the mailbox; absent: unlimited. */
-        public Long quotaBytes;
-        public Long quotaMessages;
-        /** What the mailbox holds now (one account's view only, not in the list). */
-        public Long messages;
-        public Long bytes;
-    }
-
-    /** {@code PATCH /api/accounts/{name}}: the fields to change; quotas 0 for unlimited. */
-    public static class AccountChange {
-        public Boolean enabled;
-        public Long quotaBytes;
-        public Long quotaMessages;
-    }
-
-    /** Total number of items a paged listing has on all its pages (accounts matching the search, messages, queue). */
-    public static final String TOTAL_COUNT = "X-Total-Count";
-
     @GET
-    public Response list(@QueryParam("search") String search, @QueryParam("first") @DefaultValue("0") int first,
-            @QueryParam("max") @DefaultValue("100") int max) {
-        checkPage(first, max);
-        List<AccountView> page = accounts.list(search, first, max).stream().map(this::view).toList();
-        return Response.ok(page).header(TOTAL_COUNT, accounts.count(search)).build();
+    public Response list(@QueryParam("search") String search, @QueryParam("first") String first,
+            @QueryParam("max") String max) {
+        PageRequest page = PageRequest.of(first, max);
+        List<AccountView> accountsOnPage = accounts.list(search, page.first(), page.max()).stream()
+                .map(this::view).toList();
+        return page.answer(accountsOnPage, accounts.count(search));
     }
 
     @PATCH
@@ -87,7 +59,7 @@ public class AccountsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public AccountView change(@PathParam("name") String name, AccountChange change) {
         if (change == null || (change.enabled == null && change.quotaBytes == null && change.quotaMessages == null)) {
-            throw new AccountException(AccountException.Kind.INVALID, "enabled",
+            throw ProblemException.badRequest("enabled",
                     "say what to change: {\"enabled\":true} or {\"enabled\":false}, {\"quotaBytes\":N},"
                             + " {\"quotaMessages\":N} (0: unlimited)");
         }
@@ -113,12 +85,12 @@ public class AccountsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewAccount request) {
         if (request == null || request.name == null) {
-            throw new AccountException(AccountException.Kind.INVALID, "name", "the account needs a name");
+            throw ProblemException.badRequest("name", "the account needs a name");
         }
         Account created;
         if (request.password != null) {
             if (request.publicKey != null || request.xzibit != null) {
-                throw new AccountException(AccountException.Kind.INVALID, "password",
+                throw ProblemException.badRequest("password",
                         "give either a password or a publicKey and xzibit, not both");
             }
             created = accounts.createWithPassword(request.name, request.password.toCharArray());
@@ -126,7 +98,7 @@ public class AccountsResource {
             created = accounts.importAccount(request.name, hex("publicKey", request.publicKey),
                     hex("xzibit", request.xzibit));
         } else {
-            throw new AccountException(AccountException.Kind.INVALID, "password",
+            throw ProblemException.badRequest("password",
                     "give a password, or a publicKey and an xzibit made by the client");
         }
         return Response.created(UriBuilder.fromResource(AccountsResource.class).path(created.getName()).build())
@@ -150,10 +122,12 @@ public class AccountsResource {
     @GET
     @Path("{name}/messages")
     public Response messages(@PathParam("name") String name,
-            @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
-        checkPage(first, max);
+            @QueryParam("first") String first, @QueryParam("max") String max) {
+        PageRequest page = PageRequest.of(first, max);
         Account account = find(name);
-        return Response.ok(mailbox.list(account, first, max)).header(TOTAL_COUNT, mailbox.count(account)).build();
+        List<StoredMessageView> messages = mailbox.list(account, page.first(), page.max()).stream()
+                .map(AccountsResource::messageView).toList();
+        return page.answer(messages, mailbox.count(account));
     }
 
     @DELETE
@@ -176,22 +150,13 @@ public class AccountsResource {
                 .build();
     }
 
-    private static AccountException noMessage(String name, long id) {
-        return new AccountException(AccountException.Kind.NOT_FOUND, "id", "no message " + id + " in the mailbox of " + name);
-    }
-
-    static void checkPage(int first, int max) {
-        if (first < 0) {
-            throw new AccountException(AccountException.Kind.INVALID, "first", "first must be ≥ 0");
-        }
-        if (max < 1 || max > 1000) {
-            throw new AccountException(AccountException.Kind.INVALID, "max", "max must be in 1..1000");
-        }
+    private static ProblemException noMessage(String name, long id) {
+        return ProblemException.notFound("id", "no message " + id + " in the mailbox of " + name);
     }
 
     private Account find(String name) {
         return accounts.find(name).orElseThrow(
-                () -> new AccountException(AccountException.Kind.NOT_FOUND, "name", "no account named '" + name + "'"));
+                () -> ProblemException.notFound("name", "no account named '" + name + "'"));
     }
 
     private AccountView view(Account account) {
@@ -207,11 +172,22 @@ public class AccountsResource {
         return view;
     }
 
+    private static StoredMessageView messageView(MessageSummary message) {
+        StoredMessageView view = new StoredMessageView();
+        view.id = message.id();
+        view.sender = message.sender();
+        view.size = message.size();
+        view.received = message.received().toString();
+        view.clientAddress = message.clientAddress();
+        view.viaSmtp = message.viaSmtp();
+        return view;
+    }
+
     private static byte[] hex(String field, String value) {
         try {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
-            throw new AccountException(AccountException.Kind.INVALID, field, field + " is not hexadecimal");
+            throw ProblemException.badRequest(field, field + " is not hexadecimal");
         }
     }
 }

@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.Response;
 import org.cmtp.server.admin.AdminPassword;
 import org.cmtp.server.admin.AdminPasswordException;
 
+import org.cmtp.web.api.dto.PasswordChange;
+
 /**
  * {@code PUT /api/admin/password} {@code {"currentPassword": "…", "newPassword": "…"}}: changes
  * the admin password without a restart; every instance sharing the database checks against
@@ -27,22 +29,17 @@ public class AdminPasswordResource {
     @EJB
     private AdminPassword adminPassword;
 
-    public static class PasswordChange {
-        public String currentPassword;
-        public String newPassword;
-    }
-
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Response change(PasswordChange change) {
         if (change == null) {
-            return Problem.response(Response.Status.BAD_REQUEST, "give currentPassword and newPassword", "newPassword");
+            throw ProblemException.badRequest("newPassword", "give currentPassword and newPassword");
         }
         try {
             adminPassword.change(change.currentPassword == null ? null : change.currentPassword.toCharArray(),
                     change.newPassword == null ? null : change.newPassword.toCharArray());
         } catch (AdminPasswordException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, e.getMessage(), e.field());
+            throw ProblemException.badRequest(e.field(), e.getMessage());
         }
         return Response.noContent().build();
     }

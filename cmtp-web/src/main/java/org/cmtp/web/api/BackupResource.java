@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.cmtp.server.mailbox.MailBackup;
 
+import org.cmtp.web.api.dto.StartedView;
+
 /**
  * {@code POST /api/backup} and {@code POST /api/backup/{id}/finish}: the two calls of
  * {@code ./cmtp-server backup DIR} (ADR 0034). The backup is written where the server
@@ -26,19 +28,13 @@ public class BackupResource {
     @Inject
     private MailBackup backup;
 
-    public static class StartedView {
-        public String id;
-        public String database;
-        public String path;
-    }
-
     @POST
     public Response start() {
         MailBackup.Started started;
         try {
             started = backup.start();
         } catch (IllegalStateException e) {
-            return Problem.response(Response.Status.CONFLICT, e.getMessage(), null);
+            throw new ProblemException(Response.Status.CONFLICT, null, e.getMessage());
         }
         StartedView view = new StartedView();
         view.id = started.id();
@@ -51,6 +47,6 @@ public class BackupResource {
     @Path("{id}/finish")
     public Response finish(@PathParam("id") String id) {
         return backup.finish(id) ? Response.noContent().build()
-                : Problem.response(Response.Status.NOT_FOUND, "no backup with this id is running", "id");
+                : ProblemException.notFound("id", "no backup with this id is running").response();
     }
 }

@@ -30,7 +30,8 @@ public class CrossSiteRequestFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         refusal(request.getMethod(), request.getUriInfo().getPath(), request.getHeaderString(HEADER))
-                .ifPresent(reason -> request.abortWith(Problem.response(Response.Status.FORBIDDEN, reason, HEADER)));
+                .ifPresent(reason -> request.abortWith(
+                        new ProblemException(Response.Status.FORBIDDEN, HEADER, reason).response()));
     }
 
     /**

@@ -11,13 +11,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Locale;
 
 import org.cmtp.server.dns.DnsCheck;
 import org.cmtp.server.dns.MxLookupException;
 import org.cmtp.server.dns.MxResolver;
 import org.cmtp.server.dns.NoSuchDomainException;
+
+import org.cmtp.web.api.dto.DnsView;
+import org.cmtp.web.api.dto.HostView;
 
 /**
  * {@code GET /api/dns/{domain}}: where this server would deliver mail for a domain, MX host
@@ -35,26 +37,6 @@ public class DnsResource {
     @Inject
     private MxResolver resolver;
 
-    public static class DnsView {
-        public String domain;
-        /** {@code STATIC_ROUTE}, {@code MX}, {@code IMPLICIT_MX} or {@code NULL_MX}. */
-        public String source;
-        public boolean staticRoute;
-        /** Whether every answer was authenticated by DNSSEC. */
-        public boolean secure;
-        /** The policy the answers were judged by: {@code off}, {@code prefer} or {@code require}. */
-        public String dnssec;
-        public List<HostView> hosts;
-    }
-
-    public static class HostView {
-        public String name;
-        public int preference;
-        /** {@code address:port}, IPv6 as {@code [addr]:port}. */
-        public List<String> addresses;
-        public String problem;
-    }
-
     @GET
     @Path("{domain}")
     public Response check(@PathParam("domain") String domain) {
@@ -63,9 +45,9 @@ public class DnsResource {
             check = resolver.check(domain);
         } catch (NoSuchDomainException e) {
             Response.Status status = e.reason().equals(INVALID) ? Response.Status.BAD_REQUEST : Response.Status.NOT_FOUND;
-            return Problem.response(status, e.getMessage(), "domain");
+            throw new ProblemException(status, "domain", e.getMessage());
         } catch (MxLookupException e) {
-            return Problem.response(Response.Status.BAD_GATEWAY, e.getMessage(), "domain");
+            throw new ProblemException(Response.Status.BAD_GATEWAY, "domain", e.getMessage());
         }
         return Response.ok(view(check)).build();
     }

@@ -5,7 +5,6 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,10 +20,14 @@ import org.cmtp.server.federation.KeyDirectory;
 import org.cmtp.server.federation.ServerKeyPin;
 import org.cmtp.server.federation.ServerKeyPins;
 
+import org.cmtp.web.api.dto.KnownServerView;
+
 /**
  * The pinned server keys of other domains; forgetting one accepts that domain's next key.
- * Listed a page at a time ({@code ?offset=0&limit=100}, at most {@value #MAX_LIMIT}; the
- * total in {@code X-Total-Count}): every domain anyone asks this server about gets a pin.
+ * Listed a page at a time ({@code ?first=0&max=100}, as every list of the API, see
+ * {@link PageRequest}; the total in {@code X-Total-Count}): every domain anyone asks this
+ * server about gets a pin. The names this list had before, {@code offset} and
+ * {@code limit}, are still accepted, so that scripts written for them keep working.
  */
 @Path("known-servers")
 @RequestScoped
@@ -37,39 +40,20 @@ public class KnownServersResource {
     @Inject
     private KeyDirectory keys;
 
-    public static class KnownServerView {
-        public String domain;
-        public String publicKey;
-        public String firstSeen;
-        public String lastSeen;
-        /** A different key the server offered and that was refused, if any. */
-        public String offeredKey;
-        public String offeredAt;
-        /** The server answers with address-bound key replies (KEYBIND), and must from now on. */
-        public boolean keyBind;
-    }
-
-    /** The most pins one page holds. */
-    public static final int MAX_LIMIT = 1000;
-
     @GET
-    public Response list(@QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (offset < 0) {
-            return Problem.response(Response.Status.BAD_REQUEST, "offset must be ≥ 0", "offset");
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            return Problem.response(Response.Status.BAD_REQUEST, "limit must be in 1.." + MAX_LIMIT, "limit");
-        }
-        List<KnownServerView> page = pins.list(offset, limit).stream().map(KnownServersResource::view).toList();
-        return Response.ok(page).header(AccountsResource.TOTAL_COUNT, pins.count()).build();
+    public Response list(@QueryParam("first") String first, @QueryParam("max") String max,
+            @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.ofOlderNames(first, max, offset, limit);
+        List<KnownServerView> known = pins.list(page.first(), page.max()).stream()
+                .map(KnownServersResource::view).toList();
+        return page.answer(known, pins.count());
     }
 
     @DELETE
     @Path("{domain}")
     public Response forget(@PathParam("domain") String domain) {
         if (!pins.forget(domain)) {
-            return Problem.response(Response.Status.NOT_FOUND, "no key is pinned for " + domain, "domain");
+            throw ProblemException.notFound("domain", "no key is pinned for " + domain);
         }
         keys.forget(domain);
         return Response.noContent().build();

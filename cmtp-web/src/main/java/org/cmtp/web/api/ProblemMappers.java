@@ -14,24 +14,29 @@ import java.util.logging.Logger;
 import org.cmtp.server.account.AccountException;
 import org.cmtp.server.user.UserAccessException;
 
-/** Turns every failure of the API into a problem document; nothing leaks as an HTML error page. */
+/**
+ * Failures the APIs do not throw themselves (the services' exceptions, the container's)
+ * translated into a {@link ProblemException}, which {@link ProblemMapper} sends: nothing
+ * leaks as an HTML error page, and every problem is made in one place.
+ */
 public final class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+    static final String UNREADABLE_BODY = "the body is not valid JSON for this request";
 
     private ProblemMappers() {
     }
 
-    static Response forAccount(AccountException e) {
+    static ProblemException forAccount(AccountException e) {
         Response.Status status = switch (e.kind()) {
             case INVALID -> Response.Status.BAD_REQUEST;
             case EXISTS -> Response.Status.CONFLICT;
             case NOT_FOUND -> Response.Status.NOT_FOUND;
         };
-        return Problem.response(status, e.getMessage(), e.field());
+        return new ProblemException(status, e.field(), e.getMessage());
     }
 
-    static Response forUser(UserAccessException e) {
+    static ProblemException forUser(UserAccessException e) {
         Response.Status status = switch (e.kind()) {
             case INVALID -> Response.Status.BAD_REQUEST;
             case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
@@ -39,14 +44,39 @@ public final class ProblemMappers {
             case TOO_MANY -> Response.Status.TOO_MANY_REQUESTS;
             case TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
         };
-        return Problem.response(status, e.getMessage(), e.field());
+        return new ProblemException(status, e.field(), e.getMessage());
+    }
+
+    /** Exceptions from EJBs arrive wrapped; unwrap application failures, report the rest. */
+    static ProblemException forEjb(EJBException e) {
+        Throwable cause = e.getCause();
+        while (cause instanceof EJBException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof AccountException account) {
+            return forAccount(account);
+        }
+        if (cause instanceof UserAccessException user) {
+            return forUser(user);
+        }
+        if (cause instanceof ProblemException problem) {
+            return problem;
+        }
+        LOG.log(Level.SEVERE, "web API request failed", e);
+        return new ProblemException(Response.Status.INTERNAL_SERVER_ERROR, null, "the server failed: see its log");
+    }
+
+    /** The container's own refusals (no such path, wrong method, …) keep their status. */
+    static ProblemException forStatus(int statusCode, String detail) {
+        Response.Status status = Response.Status.fromStatusCode(statusCode);
+        return new ProblemException(status == null ? Response.Status.BAD_REQUEST : status, null, detail);
     }
 
     @Provider
     public static class UserAccess implements ExceptionMapper<UserAccessException> {
         @Override
         public Response toResponse(UserAccessException e) {
-            return forUser(e);
+            return forUser(e).response();
         }
     }
 
@@ -54,27 +84,15 @@ public final class ProblemMappers {
     public static class Accounts implements ExceptionMapper<AccountException> {
         @Override
         public Response toResponse(AccountException e) {
-            return forAccount(e);
+            return forAccount(e).response();
         }
     }
 
-    /** Exceptions from EJBs arrive wrapped; unwrap application failures, report the rest. */
     @Provider
     public static class Ejb implements ExceptionMapper<EJBException> {
         @Override
         public Response toResponse(EJBException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof EJBException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof AccountException account) {
-                return forAccount(account);
-            }
-            if (cause instanceof UserAccessException user) {
-                return forUser(user);
-            }
-            LOG.log(Level.SEVERE, "admin API request failed", e);
-            return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "the server failed: see its log", null);
+            return forEjb(e).response();
         }
     }
 
@@ -82,7 +100,7 @@ public final class ProblemMappers {
     public static class Json implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, "the body is not valid JSON for this request", null);
+            return ProblemException.badRequest(null, UNREADABLE_BODY).response();
         }
     }
 
@@ -90,7 +108,7 @@ public final class ProblemMappers {
     public static class Processing implements ExceptionMapper<ProcessingException> {
         @Override
         public Response toResponse(ProcessingException e) {
-            return Problem.response(Response.Status.BAD_REQUEST, "the body is not valid JSON for this request", null);
+            return ProblemException.badRequest(null, UNREADABLE_BODY).response();
         }
     }
 
@@ -98,11 +116,7 @@ public final class ProblemMappers {
     public static class WebApplication implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
-            Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-            if (status == null) {
-                status = Response.Status.BAD_REQUEST;
-            }
-            return Problem.response(status, e.getMessage(), null);
+            return forStatus(e.getResponse().getStatus(), e.getMessage()).response();
         }
     }
 }

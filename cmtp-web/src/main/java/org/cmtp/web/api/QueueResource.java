@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,10 +16,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 
-import org.cmtp.server.account.AccountException;
-
 import org.cmtp.server.relay.QueuedMessage;
 import org.cmtp.server.relay.RelayQueue;
+
+import org.cmtp.web.api.dto.QueuedView;
 
 /** The relay queue: what waits for delivery to other domains, and why. */
 @Path("queue")
@@ -32,39 +31,29 @@ public class QueueResource {
     @EJB
     private RelayQueue queue;
 
-    public static class QueuedView {
-        public long id;
-        public String sender;
-        public String recipient;
-        public int attempts;
-        public String queued;
-        public String nextAttempt;
-        public String lastError;
-    }
-
     @GET
-    public Response list(@QueryParam("first") @DefaultValue("0") int first,
-            @QueryParam("max") @DefaultValue("100") int max, @QueryParam("recipient") String recipient,
-            @QueryParam("domain") String domain) {
-        AccountsResource.checkPage(first, max);
+    public Response list(@QueryParam("first") String first, @QueryParam("max") String max,
+            @QueryParam("recipient") String recipient, @QueryParam("domain") String domain) {
+        PageRequest page = PageRequest.of(first, max);
         String account = null;
         String recipientDomain = blankToNull(domain);
         if (blankToNull(recipient) != null) {
             int at = recipient.lastIndexOf('@');
             if (at < 1 || at == recipient.length() - 1) {
-                throw new AccountException(AccountException.Kind.INVALID, "recipient",
+                throw ProblemException.badRequest("recipient",
                         "recipient must be an address account@domain");
             }
             String addressDomain = recipient.substring(at + 1).toLowerCase(Locale.ROOT);
             if (recipientDomain != null && !recipientDomain.equalsIgnoreCase(addressDomain)) {
                 // both filters given and they contradict each other: nothing matches
-                return Response.ok(List.of()).header(AccountsResource.TOTAL_COUNT, 0).build();
+                return page.answer(List.of(), 0);
             }
             account = recipient.substring(0, at);
             recipientDomain = addressDomain;
         }
-        List<QueuedView> page = queue.list(account, recipientDomain, first, max).stream().map(QueueResource::view).toList();
-        return Response.ok(page).header(AccountsResource.TOTAL_COUNT, queue.count(account, recipientDomain)).build();
+        List<QueuedView> waiting = queue.list(account, recipientDomain, page.first(), page.max()).stream()
+                .map(QueueResource::view).toList();
+        return page.answer(waiting, queue.count(account, recipientDomain));
     }
 
     @POST
@@ -84,7 +73,7 @@ public class QueueResource {
     }
 
     private static Response notQueued(long id) {
-        return Problem.response(Response.Status.NOT_FOUND, "no message " + id + " in the relay queue", "id");
+        throw ProblemException.notFound("id", "no message " + id + " in the relay queue");
     }
 
     private static QueuedView view(QueuedMessage message) {

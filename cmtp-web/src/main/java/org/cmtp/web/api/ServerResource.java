@@ -10,10 +10,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.HexFormat;
-import java.util.List;
 
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.identity.ServerIdentity;
+
+import org.cmtp.web.api.dto.ServerView;
 
 /** {@code GET /api/server}: the domains served and the server's public key. */
 @Path("server")
@@ -26,13 +27,6 @@ public class ServerResource {
     private ServerIdentity identity;
     @Inject
     private CmtpConfiguration configuration;
-
-    public static class ServerView {
-        public List<String> domains;
-        public String publicKey;
-        public String fingerprint;
-        public String since;
-    }
 
     @GET
     public ServerView get() {

@@ -9,12 +9,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.cmtp.server.metrics.ServerMetrics;
 import org.cmtp.server.metrics.ServerMetrics.Event;
+
+import org.cmtp.web.api.dto.RecentView;
+import org.cmtp.web.api.dto.StatsView;
 
 /**
  * {@code GET /api/stats}: what the domain did with messages (every instance's counts, kept
@@ -29,28 +31,6 @@ public class StatsResource {
 
     @Inject
     private ServerMetrics metrics;
-
-    public static class StatsView {
-        /** The start of the first hour counted: the totals count since then. */
-        public String since;
-        public Map<String, Long> totals;
-        /** The last 24 hours, oldest first, the current (partial) hour last: {@code start} and the counts. */
-        public List<Map<String, Object>> hours;
-        public long queueDepth;
-        public long openConnections;
-        /** This instance's latest message events, newest first: what was delivered, queued, refused or failed. */
-        public List<RecentView> recent;
-    }
-
-    public static class RecentView {
-        public String time;
-        /** {@code stored}, {@code queued}, {@code relayed}, {@code failed} or {@code rejected}. */
-        public String event;
-        public String sender;
-        public String recipient;
-        /** Why, for a failure or refusal; null (left out of the JSON) otherwise. */
-        public String detail;
-    }
 
     @GET
     public StatsView get() {

@@ -24,6 +24,9 @@ import org.cmtp.ra.api.CmtpConnectionFactory;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.outbound.OutboundConnectionFactory;
 
+import org.cmtp.web.api.dto.ReceiptView;
+import org.cmtp.web.api.dto.TestMessage;
+
 /**
  * {@code POST /api/test-messages}: sends a short message from {@code postmaster@} this
  * domain to any address, through the same connection factory applications use
@@ -43,37 +46,18 @@ public class TestMessagesResource {
     @Inject
     private CmtpConfiguration configuration;
 
-    public static class TestMessage {
-        /** {@code account@domain} */
-        public String to;
-        public String subject;
-        public String text;
-    }
-
-    public static class ReceiptView {
-        public String to;
-        /**
-         * SUCCESS (stored here, or queued for the recipient's domain), DELIVERYFAILURE or
-         * FAILURE (signed by the server), or KEYNOTAVAILABLE: no key for the recipient, so
-         * nothing was sent.
-         */
-        public String status;
-        /** BLAKE2b-512 of the message, which the receipt's signature covers; empty when nothing was sent. */
-        public String messageHash;
-    }
-
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response send(TestMessage request) {
         if (request == null || request.to == null || request.to.isBlank()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "give the address to send to, as account@domain", "to");
+            throw ProblemException.badRequest("to", "give the address to send to, as account@domain");
         }
         MailAddress recipient;
         try {
             recipient = MailAddress.parse(request.to.strip());
         } catch (InvalidAddressException e) {
-            return Problem.response(Response.Status.BAD_REQUEST,
-                    "'" + request.to + "' is not an address account@domain: " + e.getMessage(), "to");
+            throw ProblemException.badRequest("to",
+                    "'" + request.to + "' is not an address account@domain: " + e.getMessage());
         }
         OutgoingMail mail = OutgoingMail.from(new MailAddress("postmaster", configuration.primaryDomain()))
                 .to(recipient)
@@ -85,8 +69,8 @@ public class TestMessagesResource {
             List<ReceiptView> receipts = connection.send(mail).stream().map(TestMessagesResource::view).toList();
             return Response.ok(receipts).build();
         } catch (ResourceException e) {
-            return Problem.response(Response.Status.BAD_GATEWAY, "the message could not be sent: " + e.getMessage(),
-                    null);
+            throw new ProblemException(Response.Status.BAD_GATEWAY, null,
+                    "the message could not be sent: " + e.getMessage());
         }
     }
 

@@ -12,6 +12,7 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.function.Predicate;
 import org.cmtp.ra.api.ClientNetwork;
 import org.cmtp.server.admin.AdminPassword;
 import org.cmtp.web.api.CrossSiteRequestFilter;
+import org.cmtp.web.api.ProblemException;
 
 /**
  * HTTP Basic for the admin API, as {@code @BasicAuthenticationMechanismDefinition} did it,
@@ -76,7 +78,7 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
         if (!reachable.test(request)) {
             // before any credential is looked at: from outside the admin networks no
             // password can even be tried (AdminNetworkFilter covers unguarded paths)
-            return problem(response, 403, "Forbidden", AdminSurfaces.refusal());
+            return problem(response, new ProblemException(Response.Status.FORBIDDEN, null, AdminSurfaces.refusal()));
         }
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -132,7 +134,7 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
     private static AuthenticationStatus challenge(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context, String detail) {
         if (request.getHeader(CrossSiteRequestFilter.HEADER) != null) {
-            return problem(response, 401, "Unauthorized", detail);
+            return problem(response, new ProblemException(Response.Status.UNAUTHORIZED, null, detail));
         }
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
         return context.responseUnauthorized();
@@ -140,14 +142,14 @@ public class AdminAuthenticationMechanism implements HttpAuthenticationMechanism
 
     private static AuthenticationStatus tooManyFailures(HttpServletResponse response, long retryAfterSeconds) {
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
-        return problem(response, 429, "Too Many Requests",
-                "too many failed logins from this address: try again in " + retryAfterSeconds + " s");
+        return problem(response, new ProblemException(Response.Status.TOO_MANY_REQUESTS, null,
+                "too many failed logins from this address: try again in " + retryAfterSeconds + " s"));
     }
 
     /** Answers with a problem document ({@link ServletProblem}); the container sends nothing more. */
-    private static AuthenticationStatus problem(HttpServletResponse response, int status, String title, String detail) {
+    private static AuthenticationStatus problem(HttpServletResponse response, ProblemException problem) {
         try {
-            ServletProblem.write(response, status, title, detail);
+            ServletProblem.write(response, problem);
         } catch (IOException e) {
             // the client went away
         }

@@ -7,9 +7,12 @@ import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.util.logging.Logger;
+
+import org.cmtp.web.api.ProblemException;
 
 /**
  * Refuses the admin surfaces (see {@link AdminSurfaces}) to clients outside
@@ -35,6 +38,6 @@ public class AdminNetworkFilter extends HttpFilter {
         }
         LOG.fine(() -> "CMTP refused " + request.getRequestURI() + " to " + request.getRemoteAddr()
                 + ": not in cmtp.admin-networks");
-        ServletProblem.write(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", AdminSurfaces.refusal());
+        ServletProblem.write(response, new ProblemException(Response.Status.FORBIDDEN, null, AdminSurfaces.refusal()));
     }
 }

@@ -16,7 +16,8 @@ import org.cmtp.protocol.Command;
 import org.cmtp.protocol.DomainNames;
 import org.cmtp.server.federation.KeyDirectory;
 import org.cmtp.server.identity.ServerIdentity;
-import org.cmtp.server.user.UserAccessException;
+import org.cmtp.web.api.ProblemException;
+import org.cmtp.web.user.dto.KeyView;
 
 /**
  * {@code GET /api/user/keys/{address}}: the key of any address, here or relayed from its
@@ -34,22 +35,13 @@ public class KeysResource {
     @EJB
     private ServerIdentity identity;
 
-    public static class KeyView {
-        public String account;
-        /** Canonical: what the signature covers. */
-        public String domain;
-        public String publicKey;
-        /** Over "CMTP-KEYBIND-1" ‖ \0 ‖ account ‖ \0 ‖ domain ‖ \0 ‖ key, by the server key. */
-        public String signature;
-    }
-
     @GET
     @Path("{address}")
     public KeyView key(@PathParam("address") String text) {
         MailAddress address = SignInResource.address(text);
         String domain = DomainNames.canonical(address.domain());
-        byte[] key = keys.publicKey(address.account(), domain).orElseThrow(() -> new UserAccessException(
-                UserAccessException.Kind.NOT_FOUND, "address", "no key for " + text + " (KEYNOTAVAILABLE)"));
+        byte[] key = keys.publicKey(address.account(), domain).orElseThrow(
+                () -> ProblemException.notFound("address", "no key for " + text + " (KEYNOTAVAILABLE)"));
         KeyView view = new KeyView();
         view.account = address.account();
         view.domain = domain;

@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -37,14 +36,22 @@ import java.util.logging.Logger;
 
 import org.cmtp.crypto.Blake2b;
 import org.cmtp.message.Message;
-import org.cmtp.wire.ProtocolException;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.account.Account;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.MailboxEntry;
 import org.cmtp.server.user.Submission;
-import org.cmtp.server.user.UserAccessException;
+import org.cmtp.web.api.PageRequest;
+import org.cmtp.web.api.ProblemException;
+import org.cmtp.web.user.dto.MailboxUsage;
+import org.cmtp.web.user.dto.MessageChange;
+import org.cmtp.web.user.dto.MessageLimits;
+import org.cmtp.web.user.dto.MessageView;
+import org.cmtp.web.user.dto.RawBatch;
+import org.cmtp.web.user.dto.RawMessage;
+import org.cmtp.web.user.dto.ReceiptView;
+import org.cmtp.wire.ProtocolException;
 
 /**
  * The signed-in holder's own mailbox (README "Users"): list, fetch what is needed (the
@@ -58,8 +65,9 @@ import org.cmtp.server.user.UserAccessException;
 public class MailboxResource {
 
     private static final Logger LOG = Logger.getLogger(MailboxResource.class.getName());
-    static final String TOTAL_COUNT = "X-Total-Count";
     static final String VERSION_HEADER = "X-CMTP-Version";
+    /** The user API's page: {@code ?offset=0&limit=50}, limit at most 500 (its names since it began). */
+    private static final int DEFAULT_PAGE = 50;
     private static final int MAX_PAGE = 500;
     private static final int MAX_WAIT_SECONDS = 120;
     /** Ids one {@code GET raw?ids=} may name. */
@@ -78,58 +86,14 @@ public class MailboxResource {
     @Context
     private HttpServletRequest http;
 
-    public static class MessageView {
-        public long id;
-        public String sender;
-        public long size;
-        public String received;
-        public boolean read;
-        public int attachments;
-        public List<Long> attachmentSizes;
-        /**
-         * Arrived through the SMTP gateway: readable in the SMTP world, sealed by this server on
-         * arrival, not end to end (README "Living beside SMTP").
-         */
-        public boolean viaSmtp;
-    }
-
-    /** {@code GET /api/user/messages/usage}: what the mailbox holds and its limits (null: unlimited). */
-    public static class Usage {
-        public long messages;
-        public long bytes;
-        public Long quotaMessages;
-        public Long quotaBytes;
-    }
-
-    public static class Limits {
-        /** Bytes of the whole sealed message (cmtp.max-message-size). */
-        public long maxMessageSize;
-        public int maxAttachments;
-    }
-
-    /** {@code PATCH} body: {@code {"read": true}}. */
-    public static class Change {
-        public Boolean read;
-    }
-
-    public static class ReceiptView {
-        public String status;
-        /** BLAKE2b-512 of the message, what the signature covers after {@code STATUS ‖ \0}. */
-        public String hash;
-        public String signature;
-    }
-
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@QueryParam("offset") @DefaultValue("0") int offset,
-                         @QueryParam("limit") @DefaultValue("50") int limit) {
-        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "limit",
-                    "offset ≥ 0 and 1 ≤ limit ≤ " + MAX_PAGE);
-        }
+    public Response list(@QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+        PageRequest page = PageRequest.read("offset", offset, "limit", limit, DEFAULT_PAGE, MAX_PAGE);
         Account account = account();
-        List<MessageView> page = mailbox.entries(account, offset, limit).stream().map(MailboxResource::view).toList();
-        return Response.ok(page).header(TOTAL_COUNT, mailbox.count(account)).build();
+        List<MessageView> messages = mailbox.entries(account, page.first(), page.max()).stream()
+                .map(MailboxResource::view).toList();
+        return page.answer(messages, mailbox.count(account));
     }
 
     @GET
@@ -137,21 +101,6 @@ public class MailboxResource {
     @Produces(MediaType.APPLICATION_JSON)
     public MessageView get(@PathParam("id") long id) {
         return mailbox.entry(account(), id).map(MailboxResource::view).orElseThrow(MailboxResource::noSuchMessage);
-    }
-
-    /** {@code GET /api/user/messages/raw?ids=…}: several messages' stored bytes in one answer. */
-    public static class Batch {
-        /** In the order asked, each {@code {id, raw}}, raw being the stored bytes in base64. */
-        public List<RawMessage> messages = new ArrayList<>();
-        /** Ids that are not (or no longer) this account's messages. */
-        public List<Long> missing = new ArrayList<>();
-        /** Ids left out to keep the answer within {@link #BATCH_BYTES} of stored bytes: ask for them again. */
-        public List<Long> later = new ArrayList<>();
-    }
-
-    public static class RawMessage {
-        public long id;
-        public String raw;
     }
 
     /**
@@ -162,10 +111,10 @@ public class MailboxResource {
     @GET
     @Path("raw")
     @Produces(MediaType.APPLICATION_JSON)
-    public Batch rawBatch(@QueryParam("ids") String ids) {
+    public RawBatch rawBatch(@QueryParam("ids") String ids) {
         List<Long> wanted = List.copyOf(batchIds(ids));
         Mailbox.Contents contents = mailbox.contents(account(), wanted, BATCH_BYTES);
-        Batch batch = new Batch();
+        RawBatch batch = new RawBatch();
         for (long id : wanted) {
             byte[] content = contents.read().get(id);
             if (content != null) {
@@ -190,11 +139,11 @@ public class MailboxResource {
                 parsed.add(Long.parseLong(id.strip()));
             }
         } catch (NumberFormatException e) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "ids",
+            throw ProblemException.badRequest("ids",
                     "ids is a comma-separated list of message ids, e.g. ids=3,4,5");
         }
         if (parsed.size() > MAX_BATCH) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "ids",
+            throw ProblemException.badRequest("ids",
                     "at most " + MAX_BATCH + " ids in one request");
         }
         return parsed;
@@ -224,8 +173,8 @@ public class MailboxResource {
     @GET
     @Path("limits")
     @Produces(MediaType.APPLICATION_JSON)
-    public Limits limits() {
-        Limits limits = new Limits();
+    public MessageLimits limits() {
+        MessageLimits limits = new MessageLimits();
         limits.maxMessageSize = configuration.maxMessageSize();
         limits.maxAttachments = configuration.maxAttachments();
         return limits;
@@ -234,10 +183,10 @@ public class MailboxResource {
     @GET
     @Path("usage")
     @Produces(MediaType.APPLICATION_JSON)
-    public Usage usage() {
+    public MailboxUsage usage() {
         Account account = account();
         Mailbox.Usage now = mailbox.usage(account);
-        Usage usage = new Usage();
+        MailboxUsage usage = new MailboxUsage();
         usage.messages = now.messages();
         usage.bytes = now.bytes();
         usage.quotaMessages = account.getQuotaMessages();
@@ -251,7 +200,7 @@ public class MailboxResource {
     public byte[] attachment(@PathParam("id") long id, @PathParam("index") int index) {
         Message message = decoded(id);
         if (index < 0 || index >= message.attachmentCount()) {
-            throw new UserAccessException(UserAccessException.Kind.NOT_FOUND, "index",
+            throw ProblemException.notFound("index",
                     "the message has " + message.attachmentCount() + " attachment(s), counted from 0");
         }
         return message.attachment(index);
@@ -260,9 +209,9 @@ public class MailboxResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response change(@PathParam("id") long id, Change change) {
+    public Response change(@PathParam("id") long id, MessageChange change) {
         if (change == null || change.read == null) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "read", "give {\"read\": true|false}");
+            throw ProblemException.badRequest("read", "give {\"read\": true|false}");
         }
         if (!mailbox.markSeen(account(), id, change.read)) {
             throw noSuchMessage();
@@ -291,7 +240,7 @@ public class MailboxResource {
     public void waitForMail(@QueryParam("after") Long after, @QueryParam("timeout") @DefaultValue("30") int timeout,
                             @Suspended AsyncResponse response) {
         if (timeout < 0 || timeout > MAX_WAIT_SECONDS) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "timeout",
+            throw ProblemException.badRequest("timeout",
                     "0 ≤ timeout ≤ " + MAX_WAIT_SECONDS + " seconds");
         }
         Account account = account();
@@ -329,7 +278,7 @@ public class MailboxResource {
         long limit = configuration.maxMessageSize();
         byte[] raw = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         if (raw.length > limit) {
-            throw new UserAccessException(UserAccessException.Kind.TOO_LARGE, "message",
+            throw new ProblemException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "message",
                     "the message is larger than this server's limit of " + limit + " bytes (cmtp.max-message-size)");
         }
         SignedStatus status = submission.submit(account(), raw, InetAddress.getByName(http.getRemoteAddr()));
@@ -359,8 +308,8 @@ public class MailboxResource {
         return (Account) http.getAttribute(SessionTokenFilter.ACCOUNT);
     }
 
-    private static UserAccessException noSuchMessage() {
-        return new UserAccessException(UserAccessException.Kind.NOT_FOUND, null, "no such message");
+    private static ProblemException noSuchMessage() {
+        return ProblemException.notFound(null, "no such message");
     }
 
     private static MessageView view(MailboxEntry entry) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import org.cmtp.server.account.Account;
 import org.cmtp.server.user.UserSessions;
-import org.cmtp.web.api.Problem;
+import org.cmtp.web.api.ProblemException;
 
 /**
  * Lets a {@link SignedIn} request through only with {@code Authorization: Bearer TOKEN} of a
@@ -51,7 +51,7 @@ public class SessionTokenFilter implements ContainerRequestFilter {
     }
 
     private static void refuse(ContainerRequestContext request, String detail) {
-        Response problem = Problem.response(Response.Status.UNAUTHORIZED, detail, null);
+        Response problem = new ProblemException(Response.Status.UNAUTHORIZED, null, detail).response();
         request.abortWith(Response.fromResponse(problem).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"cmtp\"")
                 .build());
     }

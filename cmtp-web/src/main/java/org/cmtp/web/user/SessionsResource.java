@@ -15,8 +15,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 import org.cmtp.server.account.Account;
-import org.cmtp.server.user.UserAccessException;
 import org.cmtp.server.user.UserSessions;
+import org.cmtp.web.api.ProblemException;
+import org.cmtp.web.user.dto.SessionView;
 
 /** The signed-in holder's sessions: list them, revoke one (this one included: sign out). */
 @Path("user/sessions")
@@ -29,16 +30,6 @@ public class SessionsResource {
     private UserSessions sessions;
     @Context
     private HttpServletRequest http;
-
-    public static class SessionView {
-        public String id;
-        public String created;
-        public String expires;
-        public String lastUsed;
-        public String clientAddress;
-        /** The session this request was made with. */
-        public boolean current;
-    }
 
     @GET
     public List<SessionView> list() {
@@ -59,7 +50,7 @@ public class SessionsResource {
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
         if (!sessions.revoke(account().getName(), id)) {
-            throw new UserAccessException(UserAccessException.Kind.NOT_FOUND, null, "no such session");
+            throw ProblemException.notFound(null, "no such session");
         }
         return Response.noContent().build();
     }

@@ -15,10 +15,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 import org.cmtp.message.MailAddress;
-import org.cmtp.wire.InvalidAddressException;
 import org.cmtp.server.user.SignInLimiter;
-import org.cmtp.server.user.UserAccessException;
 import org.cmtp.server.user.UserSessions;
+import org.cmtp.web.api.ProblemException;
+import org.cmtp.web.user.dto.ChallengeRequest;
+import org.cmtp.web.user.dto.ChallengeView;
+import org.cmtp.web.user.dto.Proof;
+import org.cmtp.web.user.dto.SignedInSession;
+import org.cmtp.wire.InvalidAddressException;
 
 /**
  * Sign-in by proof of key (README "Users"): {@code POST /api/user/signin/challenge} hands out
@@ -38,35 +42,6 @@ public class SignInResource {
     @Context
     private HttpServletRequest http;
 
-    /** {@code {"address": "bob@example.org"}}. */
-    public static class ChallengeRequest {
-        public String address;
-    }
-
-    /** What the client signs, besides its key (the bytes are in README "Users"). */
-    public static class ChallengeView {
-        public String account;
-        public String domain;
-        /** 32 bytes, base64url without padding. */
-        public String challenge;
-        public String serverKey;
-        public String expires;
-        public long expiresEpochSecond;
-    }
-
-    /** {@code {"account": "bob", "challenge": "…", "signature": "hex"}}. */
-    public static class Proof {
-        public String account;
-        public String challenge;
-        public String signature;
-    }
-
-    public static class SessionView {
-        public String token;
-        public String sessionId;
-        public String expires;
-    }
-
     @POST
     @Path("challenge")
     public ChallengeView challenge(ChallengeRequest request) {
@@ -84,14 +59,14 @@ public class SignInResource {
     }
 
     @POST
-    public SessionView signIn(Proof proof) {
+    public SignedInSession signIn(Proof proof) {
         if (proof == null || proof.account == null) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "account", "name the account");
+            throw ProblemException.badRequest("account", "name the account");
         }
         limiter.attempt(http.getRemoteAddr(), proof.account);
         UserSessions.SignedIn signedIn = sessions.signIn(proof.account, decode("challenge", proof.challenge),
                 hex("signature", proof.signature), http.getRemoteAddr());
-        SessionView view = new SessionView();
+        SignedInSession view = new SignedInSession();
         view.token = signedIn.token();
         view.sessionId = signedIn.session().getId();
         view.expires = signedIn.session().getExpires().toString();
@@ -100,12 +75,12 @@ public class SignInResource {
 
     static MailAddress address(String text) {
         if (text == null) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "address", "give the address, ACCOUNT@DOMAIN");
+            throw ProblemException.badRequest("address", "give the address, ACCOUNT@DOMAIN");
         }
         try {
             return MailAddress.parse(text);
         } catch (InvalidAddressException e) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, "address",
+            throw ProblemException.badRequest("address",
                     "'" + text + "' is not ACCOUNT@DOMAIN: " + e.getMessage());
         }
     }
@@ -114,7 +89,7 @@ public class SignInResource {
         try {
             return Base64.getUrlDecoder().decode(base64url == null ? "" : base64url);
         } catch (IllegalArgumentException e) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, field, "not base64url");
+            throw ProblemException.badRequest(field, "not base64url");
         }
     }
 
@@ -122,7 +97,7 @@ public class SignInResource {
         try {
             return HexFormat.of().parseHex(hex == null ? "" : hex.trim());
         } catch (IllegalArgumentException e) {
-            throw new UserAccessException(UserAccessException.Kind.INVALID, field, "not hex");
+            throw ProblemException.badRequest(field, "not hex");
         }
     }
 }

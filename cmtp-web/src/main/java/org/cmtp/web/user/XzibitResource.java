@@ -21,7 +21,7 @@ import org.cmtp.server.account.Account;
 import org.cmtp.server.account.AccountService;
 import org.cmtp.server.identity.ServerIdentity;
 import org.cmtp.server.user.SignInLimiter;
-import org.cmtp.server.user.UserAccessException;
+import org.cmtp.web.api.ProblemException;
 
 /**
  * The xzibit, the account's key pair sealed with its password (PROTOCOL.md §5):
@@ -52,7 +52,7 @@ public class XzibitResource {
     public byte[] get(@PathParam("account") String account) {
         limiter.attempt(http.getRemoteAddr(), account);
         byte[] xzibit = accounts.findReadOnly(account).filter(Account::isEnabled).map(Account::getXzibit)
-                .orElseThrow(() -> new UserAccessException(UserAccessException.Kind.NOT_FOUND, null,
+                .orElseThrow(() -> ProblemException.notFound(null,
                         "no such account"));
         byte[] signature = identity.sign(xzibit);
         byte[] reply = new byte[xzibit.length + signature.length];
@@ -67,7 +67,7 @@ public class XzibitResource {
     public Response replace(InputStream body) throws IOException {
         byte[] xzibit = body.readNBytes(MAX_XZIBIT_BYTES + 1);
         if (xzibit.length > MAX_XZIBIT_BYTES) {
-            throw new UserAccessException(UserAccessException.Kind.TOO_LARGE, "xzibit", "an xzibit is 156 bytes");
+            throw new ProblemException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "xzibit", "an xzibit is 156 bytes");
         }
         Account account = (Account) http.getAttribute(SessionTokenFilter.ACCOUNT);
         accounts.replaceXzibit(account.getName(), xzibit);

@@ -1,0 +1,6 @@
+package org.cmtp.web.api.dto;
+
+public class PasswordChange {
+    public String currentPassword;
+    public String newPassword;
+}
