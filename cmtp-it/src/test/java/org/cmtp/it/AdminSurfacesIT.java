@@ -26,6 +26,7 @@ import java.util.TreeMap;
 
 import javax.net.ssl.SSLSocket;
 
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.TestHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -42,14 +43,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * public instead. And the admin lockout: the first lockout lasts {@code cmtp.admin-lockout},
  * each further failure doubles it, a success starts the count again.
  *
- * <p>Server on 127.0.0.155 (CMTP 16410, HTTPS 16411). Clients by source address: 127.0.0.1
+ * <p>Server on 127.0.0.155 (ports chosen per run by {@link FreePorts}). Clients by source address: 127.0.0.1
  * the operator, 127.0.0.156 a guesser inside the admin networks, 127.0.0.157 outside them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminSurfacesIT {
 
     private static final String HOST = "127.0.0.155";
-    private static final int HTTPS_PORT = 16411;
+    private static final int HTTPS_PORT = FreePorts.take();
     private static final String PASSWORD = "admin-surfaces-password";
     private static final String OPERATOR = "127.0.0.1";
     private static final String GUESSER = "127.0.0.156";
@@ -61,7 +62,7 @@ class AdminSurfacesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new LaunchedServer(HOST, 16410, HTTPS_PORT, LaunchedServer.freshDataDir("admin-surfaces"),
+        server = new LaunchedServer(HOST, FreePorts.take(), HTTPS_PORT, LaunchedServer.freshDataDir("admin-surfaces"),
                 "surfaces.test", PASSWORD)
                 .with("CMTP_ADMIN_NETWORKS", OPERATOR + "/32," + GUESSER + "/32")
                 .with("CMTP_ADMIN_LOGIN_FAILURES", Integer.toString(ALLOWED_FAILURES))

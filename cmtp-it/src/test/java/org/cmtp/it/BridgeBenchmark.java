@@ -15,6 +15,7 @@ import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.client.Receipt;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.message.MailAddress;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * fetched from the user API and decrypted; then from the bridge's memory); then alice's
  * bridge takes 1 MiB attachments over smtplib, each answered 250 once sealed, submitted and
  * its receipt verified. Run with {@code -Dit.test=BridgeBenchmark}; 127.0.0.113, ports
- * 15141–15154.
+ * chosen per run ({@link FreePorts}).
  */
 class BridgeBenchmark {
 
@@ -36,7 +37,8 @@ class BridgeBenchmark {
     @Test
     void imapFetchAndSmtpSubmission() throws Exception {
         String host = "127.0.0.113";
-        try (LaunchedServer server = new LaunchedServer(host, 15141, 15142, LaunchedServer.freshDataDir("bridge-bench"),
+        int cmtpPort = FreePorts.take();
+        try (LaunchedServer server = new LaunchedServer(host, cmtpPort, FreePorts.take(), LaunchedServer.freshDataDir("bridge-bench"),
                 "bench.test", "bench-admin-password").start()) {
             AdminClient admin = new AdminClient(server.http(), "admin", "bench-admin-password");
             admin.createAccount("alice", "alice-password-1234");
@@ -45,7 +47,7 @@ class BridgeBenchmark {
             MailAddress bob = new MailAddress("bob", "bench.test");
             String text = "x".repeat(1000) + "\n";
             long filling = System.nanoTime();
-            try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(host, 15141), Duration.ofSeconds(30),
+            try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(host, cmtpPort), Duration.ofSeconds(30),
                     Duration.ofSeconds(30))) {
                 MailSender sender = new MailSender(client, client.serverKey(), Clock.systemUTC());
                 for (int i = 0; i < MESSAGES; i++) {
@@ -61,10 +63,10 @@ class BridgeBenchmark {
             // alice's bridge first: bob's cold fetch below starts as soon as his bridge has
             // signed in, with nothing else in between (it opens INBOX in the background from then on)
             try (BridgeIT.BridgeProcess aliceBridge = new BridgeIT.BridgeProcess(server, alice.toString(),
-                    "alice-password-1234", BridgeIT.fresh(configs.resolve("alice")), host, 15153, 15154)) {
+                    "alice-password-1234", BridgeIT.fresh(configs.resolve("alice")), host, FreePorts.take(), FreePorts.take())) {
                 long starting = System.nanoTime();
                 try (BridgeIT.BridgeProcess bobBridge = new BridgeIT.BridgeProcess(server, bob.toString(),
-                        "bob-password-123456", BridgeIT.fresh(configs.resolve("bob")), host, 15151, 15152)) {
+                        "bob-password-123456", BridgeIT.fresh(configs.resolve("bob")), host, FreePorts.take(), FreePorts.take())) {
                     long signedIn = System.nanoTime();
                     long signedInMillis = System.currentTimeMillis();
                     System.out.printf("bob's bridge: signed in (proof of key) and listed %d messages, listening after"

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.server.dns.LoopbackDnsServer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +33,15 @@ class BridgeFederationIT {
             ns IN A 127.0.0.1
             mx IN A %2$s
             """;
-    private static final int CMTP_PORT = 15121;
+    /** Ports of this run (FreePorts); the CMTP port is both domains' (their MX port). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int DNS_PORT = FreePorts.take();
+    private static final int A_HTTP = FreePorts.take();
+    private static final int B_HTTP = FreePorts.take();
+    private static final int ALICE_IMAP = FreePorts.take();
+    private static final int ALICE_SMTP = FreePorts.take();
+    private static final int BOB_IMAP = FreePorts.take();
+    private static final int BOB_SMTP = FreePorts.take();
 
     private LoopbackDnsServer dns;
     private LaunchedServer a;
@@ -42,19 +51,19 @@ class BridgeFederationIT {
 
     @BeforeAll
     void start() throws Exception {
-        dns = LoopbackDnsServer.start(15120, LoopbackDnsServer.zone("a.test.", ZONE.formatted("a.test", "127.0.0.111")),
+        dns = LoopbackDnsServer.start(DNS_PORT, LoopbackDnsServer.zone("a.test.", ZONE.formatted("a.test", "127.0.0.111")),
                 LoopbackDnsServer.zone("b.test.", ZONE.formatted("b.test", "127.0.0.112")));
-        a = domain("a.test", "127.0.0.111", 15122, "pw-bridge-a").start();
-        b = domain("b.test", "127.0.0.112", 15123, "pw-bridge-b").start();
+        a = domain("a.test", "127.0.0.111", A_HTTP, "pw-bridge-a").start();
+        b = domain("b.test", "127.0.0.112", B_HTTP, "pw-bridge-b").start();
         AdminClient aAdmin = new AdminClient(a.http(), "admin", "pw-bridge-a");
         aAdmin.createAccount("alice", "alice-password-1234");
         aAdmin.createAccount("carol", "carol-password-1234");
         new AdminClient(b.http(), "admin", "pw-bridge-b").createAccount("bob", "bob-password-123456");
         Path configs = Files.createDirectories(Path.of("target", "bridge-federation-config"));
         alice = new BridgeIT.BridgeProcess(a, "alice@a.test", "alice-password-1234",
-                BridgeIT.fresh(configs.resolve("alice")), "127.0.0.111", 15131, 15132);
+                BridgeIT.fresh(configs.resolve("alice")), "127.0.0.111", ALICE_IMAP, ALICE_SMTP);
         bob = new BridgeIT.BridgeProcess(b, "bob@b.test", "bob-password-123456", BridgeIT.fresh(configs.resolve("bob")),
-                "127.0.0.112", 15133, 15134);
+                "127.0.0.112", BOB_IMAP, BOB_SMTP);
     }
 
     private LaunchedServer domain(String name, String address, int httpPort, String adminPassword) throws Exception {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code cmtp bridge} (issue #17) driven by mail programs no one here wrote: Python's
  * smtplib, imaplib and email, and curl, against two bridges (alice and bob) on one launched
- * server. Loopback addresses 127.0.0.110–119, ports 15100–15299.
+ * server. Loopback addresses 127.0.0.110–119; every port chosen per run ({@link FreePorts}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,9 +44,19 @@ class BridgeIT {
     private static final String ALICE_PASSWORD = "alice-password-1234";
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final int PLAIN_HTTP_PORT = 15103;
-    private static final int RECORDER_PORT = 15104;
-    private static final int GATEWAY_PORT = 15105;
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTPS_PORT = FreePorts.take();
+    private static final int PLAIN_HTTP_PORT = FreePorts.take();
+    private static final int RECORDER_PORT = FreePorts.take();
+    private static final int GATEWAY_PORT = FreePorts.take();
+    private static final int ALICE_IMAP = FreePorts.take();
+    private static final int ALICE_SMTP = FreePorts.take();
+    /** Bob's bridge keeps its ports across its restart. */
+    private static final int BOB_IMAP = FreePorts.take();
+    private static final int BOB_SMTP = FreePorts.take();
+    private static final int RECORDED_IMAP = FreePorts.take();
+    private static final int RECORDED_SMTP = FreePorts.take();
 
     private LaunchedServer server;
     /** Between a bridge and the server's plain HTTP port: shows the session token the bridge uses. */
@@ -147,7 +158,7 @@ class BridgeIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = new LaunchedServer(HOST, 15101, 15102, LaunchedServer.freshDataDir("bridge"), DOMAIN, ADMIN_PASSWORD)
+        server = new LaunchedServer(HOST, CMTP_PORT, HTTPS_PORT, LaunchedServer.freshDataDir("bridge"), DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_MAX_MESSAGE_SIZE", "2097152")
                 .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(PLAIN_HTTP_PORT))
                 .with("CMTP_SMTP_GATEWAY", "true")
@@ -158,8 +169,8 @@ class BridgeIT {
         admin.createAccount("bob", BOB_PASSWORD);
         Path configs = Files.createDirectories(Path.of("target", "bridge-config"));
         alice = new BridgeProcess(server, "alice@" + DOMAIN, ALICE_PASSWORD, fresh(configs.resolve("alice")), HOST,
-                15111, 15112);
-        bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, fresh(configs.resolve("bob")), HOST, 15113, 15114);
+                ALICE_IMAP, ALICE_SMTP);
+        bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, fresh(configs.resolve("bob")), HOST, BOB_IMAP, BOB_SMTP);
     }
 
     static Path fresh(Path directory) throws IOException {
@@ -342,7 +353,7 @@ class BridgeIT {
         Path config = Path.of("target", "bridge-config", "bob");
         assertEquals(143, bob.stop("TERM"), "SIGTERM: 128 + 15, after the shutdown hook\n" + bob.err);
         assertTrue(bob.err.toString().contains("cmtp bridge: stopped; session revoked"), bob.err.toString());
-        bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, config, HOST, 15113, 15114);
+        bob = new BridgeProcess(server, "bob@" + DOMAIN, BOB_PASSWORD, config, HOST, BOB_IMAP, BOB_SMTP);
         String after = run(Duration.ofMinutes(1), "python3", "-c", UIDS, HOST, Integer.toString(bob.imapPort),
                 bob.address, bob.password);
         assertTrue(before.contains("UIDVALIDITY") && before.matches("(?s).*uids \\d.*"), before);
@@ -422,8 +433,8 @@ class BridgeIT {
         recorder = new org.cmtp.it.support.RecordingProxy(new java.net.InetSocketAddress(HOST, RECORDER_PORT),
                 new java.net.InetSocketAddress(HOST, server.plainHttp().getPort()));
         recorded = new BridgeProcess(server, java.net.URI.create("http://" + HOST + ":" + RECORDER_PORT + "/"),
-                bob.address, BOB_PASSWORD, fresh(Path.of("target", "bridge-config", "bob-recorded")), HOST, 15115,
-                15116);
+                bob.address, BOB_PASSWORD, fresh(Path.of("target", "bridge-config", "bob-recorded")), HOST,
+                RECORDED_IMAP, RECORDED_SMTP);
         Matcher bearer = Pattern.compile("(?i)Authorization: Bearer ([A-Za-z0-9._~+/=-]+)")
                 .matcher(new String(recorder.sent(), StandardCharsets.ISO_8859_1));
         assertTrue(bearer.find(), "the bridge's requests carry its token");

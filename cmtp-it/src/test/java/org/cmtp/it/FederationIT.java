@@ -45,9 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two domains talking: alpha.test on 127.0.0.2 and beta.test on 127.0.0.3, both on port
- * 18963 (the domains' CMTP port, {@code CMTP_MX_PORT}: not 9001, so that a server an
- * operator runs here does not collide), found through MX records served by a real DNS
+ * Two domains talking: alpha.test on 127.0.0.2 and beta.test on 127.0.0.3, both on one
+ * port chosen per run (the domains' CMTP port, {@code CMTP_MX_PORT}: not 9001, so that a
+ * server an operator runs here does not collide), found through MX records served by a real DNS
  * server on loopback. Mail and keys
  * cross between them; beta goes down and comes back; beta's key changes.
  */

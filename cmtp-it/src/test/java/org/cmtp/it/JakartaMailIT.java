@@ -49,6 +49,7 @@ import org.cmtp.client.CmtpClient;
 import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
@@ -70,8 +71,9 @@ class JakartaMailIT {
 
     private static final String DOMAIN = "mailprov.test";
     private static final String HOST = "127.0.0.91";
-    private static final int CMTP_PORT = 16201;
-    private static final int HTTP_PORT = 16202;
+    /** Ports of this run (FreePorts). */
+    private static final int CMTP_PORT = FreePorts.take();
+    private static final int HTTP_PORT = FreePorts.take();
     /** Outside the relay networks of this server (127.0.0.1 only): may not write as our users. */
     private static final String OUTSIDER = "127.0.0.92";
     private static final String ADMIN_PASSWORD = "pw-mailprov";

@@ -38,6 +38,7 @@ import org.cmtp.protocol.StatusWord;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
@@ -50,8 +51,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Account holders read and send their own mail through the user API, on two instances of
- * users.test sharing one PostgreSQL database (127.0.0.1:17421 and :17422, HTTP 17431 and
- * 17432), and far.test beside them on H2 (17429, HTTP 17438). The client side here is
+ * users.test sharing one PostgreSQL database, and far.test beside them on H2, all on
+ * 127.0.0.1 with ports chosen per run ({@link FreePorts}). The client side here is
  * written from README "Users" with libsodium, not with our
  * client code: it opens the xzibit, signs the challenge and checks the server's signatures.
  * Nobody may relay through these servers (cmtp.relay-networks names no real client), so mail
@@ -66,6 +67,9 @@ class UserApiIT {
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /** far.test's CMTP port, which users.test routes to. */
+    private static final int FAR_CMTP = FreePorts.take();
+
     private LaunchedServer first;
     private LaunchedServer second;
     /** far.test, another domain, routed to from users.test. */
@@ -75,14 +79,15 @@ class UserApiIT {
 
     @BeforeAll
     void startTwoInstances() throws Exception {
-        far = new LaunchedServer("127.0.0.1", 17429, 17438, LaunchedServer.freshDataDir("userapi-far"), "far.test",
+        far = new LaunchedServer("127.0.0.1", FAR_CMTP, FreePorts.take(), LaunchedServer.freshDataDir("userapi-far"), "far.test",
                 ADMIN_PASSWORD).start();
         new AdminClient(far.http(), "admin", ADMIN_PASSWORD).createAccount("zoe", "zoe-password-123456");
         String database = PostgresDatabases.recreate(PostgresDatabases.name("userapi"));
         // a plain HTTP port besides HTTPS, so that the recording proxy of the CLI test below
         // sees the very bytes the CLI sends, not ciphertext that would hide a leaked secret
-        first = instance("127.0.0.1", 17421, 17431, "userapi-1", database).with("CMTP_PLAIN_HTTP_PORT", "17441").start();
-        second = instance("127.0.0.1", 17422, 17432, "userapi-2", database).start();
+        first = instance("127.0.0.1", FreePorts.take(), FreePorts.take(), "userapi-1", database)
+                .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(FreePorts.take())).start();
+        second = instance("127.0.0.1", FreePorts.take(), FreePorts.take(), "userapi-2", database).start();
         admin = new AdminClient(first.http(), "admin", ADMIN_PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         admin.createAccount("alice", ALICE_PASSWORD);
@@ -95,7 +100,7 @@ class UserApiIT {
                 .with("CMTP_DB_USER", PostgresDatabases.user())
                 .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32")
                 .with("CMTP_MAX_MESSAGE_SIZE", "1048576")
-                .with("CMTP_ROUTES", "far.test=127.0.0.1:17429")
+                .with("CMTP_ROUTES", "far.test=127.0.0.1:" + FAR_CMTP)
                 .with("CMTP_RETRY_INITIAL", "3600")
                 // every test signs in from 127.0.0.1, many times; signInIsRateLimited sets its own server
                 .with("CMTP_SIGNIN_RATE", "1000");
@@ -390,16 +395,18 @@ class UserApiIT {
         java.nio.file.Files.createDirectories(work);
         java.util.Map<String, String> environment = java.util.Map.of("CMTP_CONFIG_DIR", work.resolve("config").toString(),
                 "CMTP_PASSWORD", password, "CMTP_NEW_PASSWORD", newPassword);
+        int proxyPort = FreePorts.take();
+        String api = "http://127.0.0.1:" + proxyPort + "/";
         try (org.cmtp.it.support.RecordingProxy proxy = new org.cmtp.it.support.RecordingProxy(
-                new InetSocketAddress("127.0.0.1", 17439), new InetSocketAddress("127.0.0.1", first.plainHttp().getPort()))) {
-            String[] global = {"--server", "127.0.0.1:" + first.cmtpPort(), "--api", "http://127.0.0.1:17439/"};
+                new InetSocketAddress("127.0.0.1", proxyPort), new InetSocketAddress("127.0.0.1", first.plainHttp().getPort()))) {
+            String[] global = {"--server", "127.0.0.1:" + first.cmtpPort(), "--api", api};
             java.util.function.Function<String[], String[]> with = args -> java.util.stream.Stream.concat(
                     Arrays.stream(global), Arrays.stream(args)).toArray(String[]::new);
 
             Run signin = cli(environment, with.apply(new String[] {"signin", "frank@" + DOMAIN}));
             assertEquals(0, signin.exit(), signin.toString());
             assertTrue(java.nio.file.Files.readString(work.resolve("config/known-servers"))
-                    .contains("http://127.0.0.1:17439/ key " + HexFormat.of().formatHex(serverKey)), "pinned on first use");
+                    .contains(api + " key " + HexFormat.of().formatHex(serverKey)), "pinned on first use");
 
             Run inbox = cli(environment, with.apply(new String[] {"inbox"}));
             assertEquals(0, inbox.exit(), inbox.toString());

@@ -16,6 +16,7 @@ import org.cmtp.client.CmtpClient;
 import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.message.MailAddress;
@@ -52,7 +53,7 @@ class WebmailBenchmark {
     @Test
     void webmailFigures() throws Exception {
         Path data = LaunchedServer.freshDataDir("webmail-bench");
-        try (LaunchedServer server = new LaunchedServer("127.0.0.83", 16121, 16122, data, DOMAIN, "bench-admin-pw")
+        try (LaunchedServer server = new LaunchedServer("127.0.0.83", FreePorts.take(), FreePorts.take(), data, DOMAIN, "bench-admin-pw")
                 .with("CMTP_SIGNIN_RATE", "1000").start()) {
             AdminClient admin = new AdminClient(server.http(), "admin", "bench-admin-pw");
             admin.createAccount("reader", PASSWORD);
@@ -76,7 +77,7 @@ class WebmailBenchmark {
                     .map(m -> m.asJsonObject()).max(java.util.Comparator.comparingLong(m -> m.getJsonNumber("size").longValue()))
                     .orElseThrow().getJsonNumber("id").longValue();
 
-            ChromeDriver browser = HeadlessChromium.start(Path.of("target/webmail-bench-downloads"), 16182);
+            ChromeDriver browser = HeadlessChromium.start(Path.of("target/webmail-bench-downloads"), FreePorts.take());
             try {
                 browser.get(server.http().resolve("/mail/").toString());
                 // the page size is a preference the page keeps: 100 from now on

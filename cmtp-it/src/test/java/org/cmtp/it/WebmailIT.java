@@ -39,6 +39,7 @@ import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.WrongPasswordException;
 import org.cmtp.crypto.Xzibit;
 import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
 import org.cmtp.it.support.MailBytes;
@@ -110,7 +111,7 @@ class WebmailIT {
             }
             Files.createDirectories(dir);
         }
-        server = new LaunchedServer("127.0.0.82", 16111, 16112, LaunchedServer.freshDataDir("webmail"), DOMAIN,
+        server = new LaunchedServer("127.0.0.82", FreePorts.take(), FreePorts.take(), LaunchedServer.freshDataDir("webmail"), DOMAIN,
                 ADMIN_PASSWORD)
                 .with("CMTP_MAX_MESSAGE_SIZE", "4194304")
                 .with("CMTP_SIGNIN_RATE", "1000")
@@ -119,8 +120,8 @@ class WebmailIT {
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         admin.createAccount("alice", ALICE_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
-        alice = HeadlessChromium.start(ALICE_DOWNLOADS, 16180, true);
-        bob = HeadlessChromium.start(BOB_DOWNLOADS, 16181, true);
+        alice = HeadlessChromium.start(ALICE_DOWNLOADS, FreePorts.take(), true);
+        bob = HeadlessChromium.start(BOB_DOWNLOADS, FreePorts.take(), true);
     }
 
     @AfterAll

@@ -49,11 +49,19 @@ class RelayQueueContractTest {
     private static final String POSTGRES = System.getProperty("cmtp.test.postgres",
             "jdbc:postgresql://127.0.0.1:5432/postgres");
     private static final Duration LEASE = Duration.ofMinutes(10);
+    /**
+     * Part of this run's database names: two runs on one machine (two checkouts, or CI beside
+     * a developer) never drop or fill each other's databases.
+     */
+    private static final String RUN = Long.toString(ProcessHandle.current().pid(), 36) + "_"
+            + Long.toString(System.currentTimeMillis(), 36);
 
     @TempDir
     static Path dir;
 
     private EntityManagerFactory factory;
+    /** The PostgreSQL database this test made, dropped after it. */
+    private String database;
     private int enqueued;
     /** The moment the tests' messages are due; real time, since "retry now" uses the clock. */
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -63,9 +71,15 @@ class RelayQueueContractTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws SQLException {
         if (factory != null) {
             factory.close();
+        }
+        if (database != null) {
+            try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
+                    Statement s = admin.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
         }
     }
 
@@ -228,15 +242,15 @@ class RelayQueueContractTest {
         if (vendor.equals("h2")) {
             url = "jdbc:h2:file:" + dir.resolve(name);
         } else {
-            String database = "cmtp_test_queue_" + name;
+            String fresh = "cmtp_test_queue_" + RUN + "_" + name;
             try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
                     Statement s = admin.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-                s.execute("CREATE DATABASE " + database);
+                s.execute("CREATE DATABASE " + fresh);
             } catch (SQLException e) {
                 Assumptions.abort("no PostgreSQL at " + POSTGRES + ": " + e.getMessage());
             }
-            url = POSTGRES.substring(0, POSTGRES.lastIndexOf('/') + 1) + database;
+            database = fresh;
+            url = POSTGRES.substring(0, POSTGRES.lastIndexOf('/') + 1) + fresh;
             user = "postgres";
         }
         try (Connection c = DriverManager.getConnection(url, user, "")) {

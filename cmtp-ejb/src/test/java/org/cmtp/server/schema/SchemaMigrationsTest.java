@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,8 +36,30 @@ class SchemaMigrationsTest {
     private static final String POSTGRES = System.getProperty("cmtp.test.postgres",
             "jdbc:postgresql://127.0.0.1:5432/postgres");
 
+    /**
+     * Part of this run's database names: two runs on one machine (two checkouts, or CI beside
+     * a developer) never drop or fill each other's databases.
+     */
+    private static final String RUN = Long.toString(ProcessHandle.current().pid(), 36) + "_"
+            + Long.toString(System.currentTimeMillis(), 36);
+    /** The PostgreSQL databases these tests made, dropped after them. */
+    private static final List<String> MADE = new ArrayList<>();
+
     @TempDir
     static Path dir;
+
+    @AfterAll
+    static void dropDatabases() throws SQLException {
+        if (MADE.isEmpty()) {
+            return;
+        }
+        try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement s = admin.createStatement()) {
+            for (String database : MADE) {
+                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
 
     static Stream<String> databases() {
         return Stream.of("h2", "postgresql");
@@ -46,11 +69,11 @@ class SchemaMigrationsTest {
         if (vendor.equals("h2")) {
             return DriverManager.getConnection("jdbc:h2:file:" + dir.resolve(name) + ";DB_CLOSE_ON_EXIT=FALSE");
         }
-        String database = "cmtp_test_" + name;
+        String database = "cmtp_test_" + RUN + "_" + name;
         try (Connection admin = DriverManager.getConnection(POSTGRES, "postgres", "");
                 Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + database);
+            MADE.add(database);
         } catch (SQLException e) {
             Assumptions.abort("no PostgreSQL at " + POSTGRES + ": " + e.getMessage());
         }
