@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.FreePorts;
@@ -174,11 +175,7 @@ class BridgeIT {
     }
 
     static Path fresh(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (var files = Files.walk(directory)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Directories.delete(directory);
         return Files.createDirectories(directory);
     }
 

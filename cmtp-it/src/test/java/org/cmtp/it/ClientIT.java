@@ -38,6 +38,7 @@ import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
+import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
@@ -77,11 +78,7 @@ class ClientIT {
         Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("client-server");
         work = data.resolveSibling("client-work");
         for (Path dir : List.of(data, work)) {
-            if (Files.exists(dir)) {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            Directories.delete(dir);
         }
         Files.createDirectories(work);
         server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)

@@ -23,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Level;
@@ -34,6 +33,7 @@ import org.cmtp.client.MailSender;
 import org.cmtp.client.OutgoingMail;
 import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.client.Receipt;
+import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
@@ -91,11 +91,7 @@ class ConsoleIT {
         Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("console");
         Path farData = data.resolveSibling("console-far");
         for (Path dir : new Path[] {data, farData, DOWNLOADS, SCREENSHOTS}) {
-            if (Files.exists(dir)) {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            Directories.delete(dir);
             Files.createDirectories(dir);
         }
         server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)

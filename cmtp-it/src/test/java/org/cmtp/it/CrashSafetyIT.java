@@ -12,14 +12,12 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -109,8 +107,8 @@ class CrashSafetyIT {
         int relayBeforeKill = 3 + random.nextInt(5);
         long killDelayMillis = random.nextInt(1500);
 
-        Path homeData = freshDataDir("crash-home");
-        Path farData = freshDataDir("crash-far");
+        Path homeData = LaunchedServer.freshDataDir("crash-home");
+        Path farData = LaunchedServer.freshDataDir("crash-far");
         LaunchedServer home = homeServer(homeData);
         LaunchedServer far = new LaunchedServer(FAR_HOST, FAR_CMTP, FAR_HTTP, farData, FAR, "pw-far");
         LaunchedServer restarted = homeServer(homeData);
@@ -372,15 +370,5 @@ class CrashSafetyIT {
 
     private static String digest(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static Path freshDataDir(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling(name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return dir;
     }
 }

@@ -51,6 +51,7 @@ import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.it.support.FreePorts;
+import org.cmtp.it.support.GrafanaDashboard;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -357,18 +358,7 @@ class OperationsIT {
     @Test
     @Order(6)
     void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
-        Path dashboard = Path.of(System.getProperty("it.repo.dir", "..")).resolve("docs/grafana/cmtp-dashboard.json");
-        JsonObject json = Json.createReader(new StringReader(Files.readString(dashboard))).readObject();
-        Set<String> queried = new TreeSet<>();
-        Matcher names = Pattern.compile("\\b(cmtp_[a-z_]+)\\b").matcher("");
-        for (JsonValue panel : json.getJsonArray("panels")) {
-            for (JsonValue target : panel.asJsonObject().getJsonArray("targets")) {
-                names.reset(target.asJsonObject().getString("expr"));
-                while (names.find()) {
-                    queried.add(names.group(1));
-                }
-            }
-        }
+        Set<String> queried = GrafanaDashboard.queriedMetrics();
         assertTrue(queried.size() >= 10, "the dashboard queries the server's metrics: " + queried);
         String metrics = metricsText(a);
         Set<String> served = new TreeSet<>();

@@ -22,6 +22,7 @@ import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.StatusWord;
+import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.FreePorts;
@@ -60,11 +61,7 @@ class SampleApplicationIT {
     @BeforeAll
     void startServerWithTheSample() throws Exception {
         Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("sample-server");
-        if (Files.exists(data)) {
-            try (var files = Files.walk(data)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Directories.delete(data);
         Path war = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
         assertTrue(Files.exists(war), war + " is built by cmtp-samples/mail-app and copied by this module");
         server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)

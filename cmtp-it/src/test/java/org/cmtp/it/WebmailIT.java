@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +37,7 @@ import org.cmtp.client.ReceivedMail;
 import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.crypto.WrongPasswordException;
 import org.cmtp.crypto.Xzibit;
+import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
@@ -104,11 +104,7 @@ class WebmailIT {
     @BeforeAll
     static void start() throws Exception {
         for (Path dir : new Path[] {SCREENSHOTS, ALICE_DOWNLOADS, BOB_DOWNLOADS, FILES}) {
-            if (Files.exists(dir)) {
-                try (var files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            Directories.delete(dir);
             Files.createDirectories(dir);
         }
         server = new LaunchedServer("127.0.0.82", FreePorts.take(), FreePorts.take(), LaunchedServer.freshDataDir("webmail"), DOMAIN,

@@ -54,11 +54,7 @@ public final class LaunchedServer implements AutoCloseable {
      */
     public static Path freshDataDir(String name) throws IOException {
         Path dir = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling(name);
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Directories.delete(dir);
         return dir;
     }
 

@@ -187,9 +187,7 @@ public final class PrivatePostfix implements AutoCloseable {
             run(List.of(POSTFIX.toString(), "-c", config.toString(), "stop"), true);
             started = false;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Directories.delete(dir);
     }
 
     private static String run(List<String> command, boolean mayFail) throws IOException, InterruptedException {

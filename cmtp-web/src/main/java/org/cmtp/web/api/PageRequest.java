@@ -45,8 +45,8 @@ public record PageRequest(int first, int max) {
     public static PageRequest ofOlderNames(String first, String max, String offset, String limit) {
         String firstName = chosen("first", first, "offset", offset);
         String maxName = chosen("max", max, "limit", limit);
-        return new PageRequest(number(firstName, present(first) ? first : offset, 0, 0, Integer.MAX_VALUE),
-                number(maxName, present(max) ? max : limit, DEFAULT_MAX, 1, LARGEST_MAX));
+        return read(firstName, present(first) ? first : offset, maxName, present(max) ? max : limit,
+                DEFAULT_MAX, LARGEST_MAX);
     }
 
     private static String chosen(String name, String value, String oldName, String oldValue) {
