@@ -46,7 +46,7 @@ import org.cmtp.web.api.PageRequest;
 import org.cmtp.web.api.ProblemException;
 import org.cmtp.web.user.dto.MailboxUsage;
 import org.cmtp.web.user.dto.MessageChange;
-import org.cmtp.web.user.dto.MessageLimits;
+import org.cmtp.web.user.dto.LimitsView;
 import org.cmtp.web.user.dto.MessageView;
 import org.cmtp.web.user.dto.RawBatch;
 import org.cmtp.web.user.dto.RawMessage;
@@ -173,8 +173,8 @@ public class MailboxResource {
     @GET
     @Path("limits")
     @Produces(MediaType.APPLICATION_JSON)
-    public MessageLimits limits() {
-        MessageLimits limits = new MessageLimits();
+    public LimitsView limits() {
+        LimitsView limits = new LimitsView();
         limits.maxMessageSize = configuration.maxMessageSize();
         limits.maxAttachments = configuration.maxAttachments();
         return limits;
