@@ -96,20 +96,26 @@ async function route() {
     }
   }
   const args = (location.hash.match(pattern) || []).slice(1).map(decodeURIComponent);
-  fill(view(), h('p', { class: 'muted' }, 'Loading…'));
+  // Each route renders into a page of its own: a slow view (the dashboard still loading
+  // when the user, or a bookmark, goes on to an account) fills a page no longer shown
+  // instead of replacing the one that is.
+  const page = h('div', { class: 'page' }, h('p', { class: 'muted' }, 'Loading…'));
+  fill(view(), page);
   try {
-    await render(...args);
+    await render(page, ...args);
   } catch (error) {
-    fill(view(), heading('Something went wrong'), errorBox(error));
+    fill(page, heading('Something went wrong'), errorBox(error));
   }
-  view().querySelector('h1')?.focus();
+  if (page.isConnected) {
+    page.querySelector('h1')?.focus();
+  }
 }
 
 window.addEventListener('hashchange', route);
 
 // ---- dashboard ----
 
-async function dashboard() {
+async function dashboard(page) {
   const stats = (await api.get('stats')).data;
   const day = {};
   for (const hour of stats.hours) {
@@ -121,7 +127,7 @@ async function dashboard() {
   }
   const delivered = stats.recent.filter((e) => ['stored', 'relayed', 'queued'].includes(e.event));
   const failures = stats.recent.filter((e) => ['failed', 'rejected'].includes(e.event));
-  fill(view(),
+  fill(page,
     heading('Dashboard'),
     h('div', { class: 'cards' },
       card('Queue depth', stats.queueDepth < 0 ? '?' : stats.queueDepth, 'messages waiting for other domains', '#/queue'),
@@ -177,7 +183,7 @@ function eventTable(caption, events, withDetail) {
 let accountSearch = '';
 let accountFirst = 0;
 
-async function accounts() {
+async function accounts(page) {
   const errors = h('div', { class: 'form-errors' });
   const listArea = h('div');
 
@@ -228,7 +234,7 @@ async function accounts() {
     'The key pair is made on the server and sealed with the password (at least 12 characters), which is not kept.'),
   errors);
 
-  fill(view(), heading('Accounts'), h('div', { class: 'panel' }, searchForm, listArea), h('div', { class: 'panel' }, createForm));
+  fill(page, heading('Accounts'), h('div', { class: 'panel' }, searchForm, listArea), h('div', { class: 'panel' }, createForm));
   await loadAccounts(listArea);
 }
 
@@ -302,14 +308,14 @@ function pager(total, shown, first, go) {
 // The newest messages of a mailbox shown at once; the heading counts them all (X-Total-Count).
 const MAILBOX_PAGE = 200;
 
-async function mailbox(name) {
+async function mailbox(page, name) {
   const account = (await api.get(`accounts/${seg(name)}`)).data;
   const reply = await api.get(`accounts/${seg(name)}/messages?max=${MAILBOX_PAGE}`);
   const messages = reply.data;
   const total = Number(reply.headers.get('X-Total-Count') || messages.length);
   const errors = h('div');
-  const reload = () => mailbox(name).catch((error) => fill(errors, errorBox(error)));
-  fill(view(),
+  const reload = () => mailbox(page, name).catch((error) => fill(errors, errorBox(error)));
+  fill(page,
     h('p', { class: 'crumbs' }, h('a', { href: '#/accounts' }, 'Accounts'), ' › ', account.name),
     heading(`Mailbox of ${account.address}`),
     h('div', { class: 'panel' },
@@ -396,7 +402,7 @@ let queueFilter = { recipient: '', domain: '' };
 // The queued messages shown at once, the next to be tried first; the count says how many wait in all.
 const QUEUE_PAGE = 200;
 
-async function queue() {
+async function queue(page) {
   const query = new URLSearchParams({ max: QUEUE_PAGE });
   for (const [key, value] of Object.entries(queueFilter)) {
     if (value) {
@@ -420,7 +426,7 @@ async function queue() {
   const recipient = h('input', { id: 'queue-recipient', value: queueFilter.recipient, placeholder: 'bob@example.org' });
   const domain = h('input', { id: 'queue-domain', value: queueFilter.domain, placeholder: 'example.org' });
   const filtered = queueFilter.recipient || queueFilter.domain;
-  fill(view(),
+  fill(page,
     heading('Relay queue'),
     h('p', { class: 'muted' }, 'Messages for other domains waiting to be delivered; the relay worker retries them with growing waits.'),
     h('form', { class: 'panel inline', role: 'search', onsubmit: (event) => {
@@ -473,16 +479,16 @@ async function queue() {
 // domain makes it contact (and pin) that domain's server, so there may be very many.
 let knownServerFirst = 0;
 
-async function knownServers() {
+async function knownServers(page) {
   const reply = await api.get(`known-servers?${new URLSearchParams({ first: knownServerFirst, max: PAGE })}`);
   const servers = reply.data;
   const total = Number(reply.headers.get('X-Total-Count') || servers.length);
   if (!servers.length && knownServerFirst > 0) { // the last pin of the last page was forgotten
     knownServerFirst = Math.max(0, knownServerFirst - PAGE);
-    return knownServers();
+    return knownServers(page);
   }
   const errors = h('div');
-  fill(view(),
+  fill(page,
     heading('Known servers'),
     h('p', { class: 'muted' }, 'Other domains\' server keys, pinned on first contact. A different key is refused until its pin is forgotten.'),
     errors,
@@ -514,7 +520,7 @@ async function knownServers() {
 
 let lastDnsDomain = '';
 
-async function dns() {
+async function dns(page) {
   const input = h('input', { id: 'dns-domain', required: true, value: lastDnsDomain, placeholder: 'example.org' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Check');
   const result = h('div', { id: 'dns-result', 'aria-live': 'polite' });
@@ -526,7 +532,7 @@ async function dns() {
     const answer = (await api.get(`dns/${seg(lastDnsDomain)}`)).data;
     fill(result, dnsAnswer(answer));
   });
-  fill(view(),
+  fill(page,
     heading('DNS check'),
     h('p', { class: 'muted' }, 'Where mail for a domain would go, found as the relay worker finds it.'),
     h('form', { class: 'panel inline', onsubmit: (event) => { event.preventDefault(); check(); } },
@@ -561,9 +567,9 @@ function dnsAnswer(answer) {
 
 // ---- server identity ----
 
-async function identity() {
+async function identity(page) {
   const server = (await api.get('server')).data;
-  fill(view(),
+  fill(page,
     heading('Server identity'),
     h('p', { class: 'muted' }, 'The key that signs this server\'s replies and receipts; clients and other servers pin it.'),
     h('div', { class: 'panel' },

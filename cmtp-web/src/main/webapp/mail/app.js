@@ -183,7 +183,7 @@ async function waitForMail() {
       newest = Math.max(newest, ...arrived.map((m) => m.id));
       const from = arrived.map((m) => visible(m.sender)).join(', ');
       notice(arrived.length === 1 ? `New message from ${from}.` : `${arrived.length} new messages from ${from}.`);
-      if (currentRoute().name === 'inbox' && inboxPage.offset === 0) await renderInbox();
+      if (currentRoute().name === 'inbox' && inboxPage.offset === 0 && shownPage()) await renderInbox(shownPage());
       else await refreshUnread();
     } catch (e) {
       if (e.name === 'AbortError' || !session) return;
@@ -233,21 +233,33 @@ async function route() {
     if (link.dataset.section === (name === 'message' ? 'inbox' : name)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const view = $('view');
-  view.dataset.ready = ''; // set again by the view once it is drawn (and decrypted)
+  $('view').dataset.ready = ''; // set again by the view once it is drawn (and decrypted)
+  // Each route draws into a page of its own: a slow view (an inbox still decrypting when
+  // the user opens a message) fills a page no longer shown instead of the one that is.
+  const page = el('div', { class: 'page' }, el('p', { class: 'muted' }, 'Loading…'));
+  show($('view'), page);
   try {
-    if (name === 'message' && /^\d+$/.test(arg || '')) await renderMessage(Number(arg));
-    else if (name === 'write') await renderWrite();
-    else if (name === 'settings') await renderSettings();
-    else await renderInbox();
+    if (name === 'message' && /^\d+$/.test(arg || '')) await renderMessage(page, Number(arg));
+    else if (name === 'write') await renderWrite(page);
+    else if (name === 'settings') await renderSettings(page);
+    else await renderInbox(page);
   } catch (e) {
-    if (session) show(view, title('Something went wrong'), errorBox(e));
+    if (session) show(page, title('Something went wrong'), errorBox(e));
   }
-  if (session) view.querySelector('.view-title')?.focus();
+  if (session && page.isConnected) page.querySelector('.view-title')?.focus();
 }
 
-async function renderInbox() {
-  const view = $('view');
+/** The page shown now, for a view that redraws itself in place (new mail, a revoked session). */
+function shownPage() {
+  return $('view').querySelector(':scope > .page');
+}
+
+/** Tells the tests and assistive code that a view is drawn, unless a later route replaced it. */
+function drawn(view, name) {
+  if (view.isConnected) $('view').dataset.ready = name;
+}
+
+async function renderInbox(view) {
   const { data: page, headers } = await api(`messages?offset=${inboxPage.offset}&limit=${inboxPage.limit}`);
   const total = Number(headers.get('X-Total-Count') ?? page.length);
   if (inboxPage.offset === 0 && page.length) newest = Math.max(newest, page[0].id);
@@ -300,7 +312,7 @@ async function renderInbox() {
       show(r.subject, el('span', { class: 'warn' }, `cannot be opened: ${e.message}`));
     }
   });
-  view.dataset.ready = 'inbox';
+  drawn(view, 'inbox');
 }
 
 /** The listing's sender; "@domain" (an empty account) is that domain's mail server itself. */
@@ -312,8 +324,7 @@ function addressOf(a) {
   return `${a.account}@${a.domain}`;
 }
 
-async function renderMessage(id) {
-  const view = $('view');
+async function renderMessage(view, id) {
   const { data: entry } = await api(`messages/${id}`);
   const { version, body } = await openBody(id);
   if (!entry.read) {
@@ -377,7 +388,7 @@ async function renderMessage(id) {
       show(item, el('span', { class: 'warn' }, `attachment ${i + 1} cannot be opened: ${e.message}`));
     }
   }
-  view.dataset.ready = `message-${id}`;
+  drawn(view, `message-${id}`);
 }
 
 function download(name, data) {
@@ -410,8 +421,7 @@ function startForward(body, files) {
   location.hash = '#/write';
 }
 
-async function renderWrite() {
-  const view = $('view');
+async function renderWrite(view) {
   if (!limits) limits = (await api('messages/limits')).data;
   const d = draft ?? { to: '', cc: '', subject: '', text: '', files: [] };
   draft = null;
@@ -466,7 +476,7 @@ async function renderWrite() {
   });
   show(view, title('Write'), form);
   renderFiles();
-  view.dataset.ready = 'write';
+  drawn(view, 'write');
 }
 
 /** Seals per recipient, submits, checks each signed receipt; shows what became of each. */
@@ -552,8 +562,7 @@ async function submit(message, domain) {
     : [`queued for ${domain} (signed receipt checked)`, 'queued'];
 }
 
-async function renderSettings() {
-  const view = $('view');
+async function renderSettings(view) {
   const { data: sessions } = await api('sessions');
   const pwStatus = el('div', { id: 'password-status', role: 'status', 'aria-live': 'polite' });
   const change = el('button', { type: 'submit', class: 'primary', id: 'change-password' }, 'Change password');
@@ -594,7 +603,7 @@ async function renderSettings() {
         }
         await api(`sessions/${seg(x.id)}`, { method: 'DELETE' });
         notice('Session revoked.');
-        renderSettings();
+        renderSettings(view);
       } }, 'Revoke', el('span', { class: 'sr' }, x.current ? ' (signs you out)' : ` session ${x.id.slice(0, 8)}`)))));
   show(view, title('Password and sessions'),
     el('section', { class: 'panel' }, el('h2', {}, 'Change password'),
@@ -606,7 +615,7 @@ async function renderSettings() {
         el('thead', {}, el('tr', {}, [['Session'], ['From'], ['Signed in', 'wide'], ['Last used'], ['Expires', 'wide'], ['Revoke']]
           .map(([label, cls]) => el('th', { scope: 'col', class: cls }, label)))),
         el('tbody', {}, rows)))));
-  view.dataset.ready = 'settings';
+  drawn(view, 'settings');
 }
 
 async function changePassword(current, fresh) {
