@@ -26,8 +26,9 @@ import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
 import org.cmtp.server.metrics.MessageLog;
-import org.cmtp.server.metrics.ServerMetrics;
-import org.cmtp.server.metrics.ServerMetrics.Event;
+import org.cmtp.server.metrics.MessageEvent;
+import org.cmtp.server.metrics.ServerMeters;
+import org.cmtp.server.metrics.TrafficRecorder;
 import org.cmtp.server.persistence.CommitsToDisk;
 import org.cmtp.server.relay.QueuedMessage;
 import org.cmtp.server.relay.RelayQueue;
@@ -59,7 +60,9 @@ public class MailIntake {
     @Inject
     private CmtpConfiguration configuration;
     @Inject
-    private ServerMetrics metrics;
+    private ServerMeters meters;
+    @Inject
+    private TrafficRecorder traffic;
 
     /**
      * @param trusted whether this sender may send mail for other domains and as our own
@@ -69,14 +72,14 @@ public class MailIntake {
     public MailOutcome accept(Message message, ClientInfo client, boolean trusted) {
         long started = System.nanoTime();
         MailOutcome outcome = handle(message, client, trusted);
-        metrics.timeMail(Duration.ofNanos(System.nanoTime() - started));
-        metrics.count(Event.RECEIVED);
-        Event event = switch (outcome.status().word()) {
-            case SUCCESS -> outcome.localDelivery().isPresent() ? Event.STORED : Event.QUEUED;
-            case DELIVERYFAILURE -> Event.REJECTED;
-            default -> Event.FAILED;
+        meters.timeMail(Duration.ofNanos(System.nanoTime() - started));
+        traffic.count(MessageEvent.RECEIVED);
+        MessageEvent event = switch (outcome.status().word()) {
+            case SUCCESS -> outcome.localDelivery().isPresent() ? MessageEvent.STORED : MessageEvent.QUEUED;
+            case DELIVERYFAILURE -> MessageEvent.REJECTED;
+            default -> MessageEvent.FAILED;
         };
-        metrics.count(event, message.source().toString(), message.destination().toString(),
+        traffic.record(event, message.source().toString(), message.destination().toString(),
                 switch (event) {
                     case REJECTED -> "DELIVERYFAILURE: no such enabled account, mailbox over quota, relaying not allowed, or our domain"
                             + " as the source from outside cmtp.relay-networks";
@@ -110,7 +113,7 @@ public class MailIntake {
             stored = message.withLogLine(logLine(now, client));
             String full = overQuota(account.get(), stored.length);
             if (full != null) {
-                metrics.countOverQuota();
+                meters.countOverQuota();
                 event(MessageLog.Kind.REFUSED, message, client, receiptHash).with("reason", "over-quota")
                         .with("quota", full).log();
                 return MailOutcome.reply(status(StatusWord.DELIVERYFAILURE, receiptHash));

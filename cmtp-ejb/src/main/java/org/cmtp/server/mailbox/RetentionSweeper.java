@@ -19,7 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.cmtp.server.config.CmtpConfiguration;
-import org.cmtp.server.metrics.ServerMetrics;
+import org.cmtp.server.metrics.ServerMeters;
 
 /**
  * The optional retention period ({@code cmtp.retention-days}, README "Quotas and
@@ -43,7 +43,7 @@ public class RetentionSweeper {
     @EJB
     private Mailbox mailbox;
     @Inject
-    private ServerMetrics metrics;
+    private ServerMeters meters;
 
     @PostConstruct
     void schedule() {
@@ -67,7 +67,7 @@ public class RetentionSweeper {
             do {
                 deleted = mailbox.deleteReceivedBefore(before, BATCH);
                 total += deleted;
-                metrics.countExpired(deleted);
+                meters.countExpired(deleted);
             } while (deleted == BATCH);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "CMTP retention sweep stopped after " + total + " message(s); tried again next time", e);

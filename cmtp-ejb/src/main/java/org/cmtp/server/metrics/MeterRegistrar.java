@@ -6,7 +6,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * Where {@link ServerMetrics} registers its meters: the metrics library of the runtime it
+ * Where {@link ServerMeters} registers its meters: the metrics library of the runtime it
  * runs in. Payara (Micro and Server) has MicroProfile Metrics, WildFly 28 and later
  * Micrometer instead (ADR 0039). Names are dotted ({@code cmtp.messages.stored}); both
  * libraries turn them into the same Prometheus names ({@code cmtp_messages_stored_total},

@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.Timer;
  * hands every deployment a registry of its own as a CDI bean and serves all of them in
  * Prometheus form from the management interface once its {@code prometheus} registry is
  * configured (README "Deploying the EAR on Payara Server / WildFly"). Loaded only where
- * Micrometer's classes are visible ({@link ServerMetrics} checks first): Payara has none.
+ * Micrometer's classes are visible ({@link ServerMeters} checks first): Payara has none.
  *
  * <p>Meters are made with the registry's {@code counter(name, tags)}, {@code timer} and
  * {@code gauge} methods, not with {@code Counter.builder(…).register(registry)}: WildFly
@@ -37,7 +37,8 @@ final class MicrometerMeters implements MeterRegistrar {
     /** Micrometer holds a gauge's object weakly: these keep the gauges' readings alive. */
     private final List<LongSupplier> gauges = new CopyOnWriteArrayList<>();
 
-    private MicrometerMeters(MeterRegistry registry) {
+    /** Over {@code registry}; outside a container ServerMetersTest gives a simple one. */
+    MicrometerMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 

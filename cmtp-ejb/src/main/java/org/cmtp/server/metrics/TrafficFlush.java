@@ -20,15 +20,15 @@ import jakarta.inject.Inject;
 public class TrafficFlush {
 
     @Inject
-    private ServerMetrics metrics;
+    private HourlyTraffic traffic;
 
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     void everyFiveSeconds() {
-        metrics.flush();
+        traffic.flush();
     }
 
     @PreDestroy
     void onStop() {
-        metrics.flush();
+        traffic.flush();
     }
 }

@@ -11,13 +11,22 @@ import java.util.List;
 /**
  * The table of message counts per hour and event ({@code CMTP_TRAFFIC_HOUR}), which every
  * instance of the domain adds to: what {@code GET /api/stats} reports, across restarts and
- * instances. Written in batches by {@link ServerMetrics#flush()}, never per message.
+ * instances. Written in batches by {@link HourlyTraffic#flush()}, never per message.
  */
 @Stateless
 public class TrafficHours {
 
     @PersistenceContext(unitName = "cmtp")
     private EntityManager em;
+
+    /** For the container, which injects the entity manager. */
+    public TrafficHours() {
+    }
+
+    /** Outside a container: on {@code em}, whose transactions the caller begins and ends (HourlyTrafficTest). */
+    TrafficHours(EntityManager em) {
+        this.em = em;
+    }
 
     /**
      * Adds {@code messages} to the count of {@code event} in hour {@code epochHour}, in a

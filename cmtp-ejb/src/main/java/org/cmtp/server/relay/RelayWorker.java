@@ -45,7 +45,9 @@ import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.metrics.MessageLog;
-import org.cmtp.server.metrics.ServerMetrics;
+import org.cmtp.server.metrics.MessageEvent;
+import org.cmtp.server.metrics.ServerMeters;
+import org.cmtp.server.metrics.TrafficRecorder;
 import org.cmtp.server.federation.RemoteDomainException;
 import org.cmtp.server.federation.RemoteServers;
 import org.cmtp.server.federation.ServerKeyChangedException;
@@ -93,7 +95,9 @@ public class RelayWorker {
     @Inject
     private CmtpConfiguration configuration;
     @Inject
-    private ServerMetrics metrics;
+    private ServerMeters meters;
+    @Inject
+    private TrafficRecorder traffic;
 
     /** Container-managed threads (they may call EJBs), for this worker's own bounded pool. */
     @Resource
@@ -111,13 +115,15 @@ public class RelayWorker {
      * {@link #start()} before the first round, as the container does.
      */
     RelayWorker(RelayQueue queue, DeliveryNotices notices, RemoteServers remote, SmtpRelay smtp,
-            CmtpConfiguration configuration, ServerMetrics metrics, ManagedThreadFactory threadFactory, Clock clock) {
+            CmtpConfiguration configuration, ServerMeters meters, TrafficRecorder traffic,
+            ManagedThreadFactory threadFactory, Clock clock) {
         this.queue = queue;
         this.notices = notices;
         this.remote = remote;
         this.smtp = smtp;
         this.configuration = configuration;
-        this.metrics = metrics;
+        this.meters = meters;
+        this.traffic = traffic;
         this.threadFactory = threadFactory;
         this.clock = clock;
     }
@@ -414,14 +420,14 @@ public class RelayWorker {
                         + receipt.word());
             }
         } finally {
-            metrics.timeRelayAttempt(Duration.ofNanos(System.nanoTime() - started));
+            meters.timeRelayAttempt(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
     /** @param smtpHost the SMTP server that took it, or null when it went over CMTP */
     private void delivered(QueuedMessage message, long size, String smtpHost) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.RELAYED, message.getSender(), message.recipient(), null);
+        traffic.record(MessageEvent.RELAYED, message.getSender(), message.recipient(), null);
         MessageLog line = event(MessageLog.Kind.RELAYED, message, size).with("attempts", message.getAttempts() + 1);
         if (smtpHost != null) {
             line = line.with("smtp", smtpHost);
@@ -431,7 +437,7 @@ public class RelayWorker {
 
     private void refused(QueuedMessage message, long size, String why) {
         queue.remove(message.getId());
-        metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+        traffic.record(MessageEvent.FAILED, message.getSender(), message.recipient(), why);
         event(MessageLog.Kind.BOUNCED, message, size).with("attempts", message.getAttempts() + 1)
                 .with("reason", "refused-by-remote").log();
         notices.undeliverable(message, why);
@@ -449,7 +455,7 @@ public class RelayWorker {
             long size = sizeOf(message.getId());
             queue.remove(message.getId());
             String why = "not delivered within " + lifetime + "; last error: " + error;
-            metrics.count(ServerMetrics.Event.FAILED, message.getSender(), message.recipient(), why);
+            traffic.record(MessageEvent.FAILED, message.getSender(), message.recipient(), why);
             event(MessageLog.Kind.BOUNCED, message, size).with("attempts", message.getAttempts())
                     .with("reason", "queue-lifetime-over").log();
             notices.undeliverable(message, why);

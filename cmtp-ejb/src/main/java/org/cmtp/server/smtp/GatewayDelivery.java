@@ -24,8 +24,8 @@ import org.cmtp.server.account.AccountService;
 import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.mailbox.MailboxWriter;
 import org.cmtp.server.mailbox.StoredMessage;
-import org.cmtp.server.metrics.ServerMetrics;
-import org.cmtp.server.metrics.ServerMetrics.Event;
+import org.cmtp.server.metrics.MessageEvent;
+import org.cmtp.server.metrics.TrafficRecorder;
 
 /**
  * What the SMTP gateway does with mail from the SMTP world (README "Living beside SMTP"):
@@ -53,7 +53,7 @@ public class GatewayDelivery {
     @Inject
     private CmtpConfiguration configuration;
     @Inject
-    private ServerMetrics metrics;
+    private TrafficRecorder traffic;
 
     /**
      * Makes the beans the gateway calls now, on the container's startup thread: a bean first
@@ -63,7 +63,7 @@ public class GatewayDelivery {
     void prepare() {
         mailbox.toString();
         accounts.toString();
-        metrics.toString();
+        traffic.toString();
     }
 
     /** A recipient the gateway takes: its account and the domain it was written with. */
@@ -138,11 +138,12 @@ public class GatewayDelivery {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "CMTP SMTP gateway could not store a message for " + account.getName()
                         + "; answering 451 so that the sending MTA keeps it", e);
-                metrics.count(Event.FAILED, source.toString(), account.getName() + "@" + recipient.domain(),
+                traffic.record(MessageEvent.FAILED, source.toString(), account.getName() + "@" + recipient.domain(),
                         "SMTP gateway: could not be stored");
                 throw e;
             }
-            metrics.count(Event.STORED, source.toString(), account.getName() + "@" + recipient.domain(), null);
+            traffic.record(MessageEvent.STORED, source.toString(), account.getName() + "@" + recipient.domain(),
+                    null);
         }
     }
 

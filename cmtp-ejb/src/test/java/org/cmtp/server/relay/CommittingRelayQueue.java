@@ -1,6 +1,5 @@
 package org.cmtp.server.relay;
 
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 
 import java.time.Instant;
@@ -8,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+
+import org.cmtp.server.testing.Committed;
 
 /**
  * The real relay queue outside a container, each call committed in a transaction of its
@@ -23,18 +24,7 @@ final class CommittingRelayQueue extends RelayQueue {
 
     /** {@code work} on the queue, committed when it returns, rolled back when it throws. */
     <T> T committed(Function<RelayQueue, T> work) {
-        EntityManager em = factory.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            T result = work.apply(new RelayQueue(em));
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return Committed.on(factory, em -> work.apply(new RelayQueue(em)));
     }
 
     @Override

@@ -46,7 +46,12 @@ import org.cmtp.server.config.CmtpConfiguration;
 import org.cmtp.server.federation.ScriptedRemoteServers;
 import org.cmtp.server.mailbox.Mailbox;
 import org.cmtp.server.mailbox.StoredMessage;
-import org.cmtp.server.metrics.ServerMetrics;
+import org.cmtp.server.metrics.CommittingTrafficHours;
+import org.cmtp.server.metrics.HourlyTraffic;
+import org.cmtp.server.metrics.MessageEvent;
+import org.cmtp.server.metrics.RecentEvents;
+import org.cmtp.server.metrics.ServerMeters;
+import org.cmtp.server.metrics.TrafficRecorder;
 import org.cmtp.server.schema.SchemaMigrations;
 import org.cmtp.server.testing.MovableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +94,9 @@ class RelayWorkerDeliveryTest {
     private ScriptedServer server;
     private RelayQueue queue;
     private RelayWorker worker;
+    /** What the console's dashboard and {@code GET /api/stats} are told. */
+    private HourlyTraffic hours;
+    private final RecentEvents recent = new RecentEvents(10, clock);
 
     @BeforeEach
     void start() throws Exception {
@@ -106,7 +114,10 @@ class RelayWorkerDeliveryTest {
                 "cmtp.queue-lifetime", String.valueOf(LIFETIME.toSeconds()),
                 "cmtp.relay-parallelism", "2").get(key)));
         DeliveryNotices notices = new DeliveryNotices(queue, new OneAccount("alice"), mailbox, configuration);
-        worker = new RelayWorker(queue, notices, remote, null, configuration, new ServerMetrics(), new Threads(), clock);
+        hours = new HourlyTraffic(new CommittingTrafficHours(factory), clock);
+        ServerMeters meters = new ServerMeters();
+        worker = new RelayWorker(queue, notices, remote, null, configuration, meters,
+                new TrafficRecorder(meters, hours, recent), new Threads(), clock);
         worker.start();
         server = new ScriptedServer(this::answer);
     }
@@ -137,6 +148,9 @@ class RelayWorkerDeliveryTest {
                 .findFirst().orElseThrow();
         assertArrayEquals(raw, sent.rawMessage(), "sent byte for byte");
         assertEquals(List.of(), mailbox.stored, "no notice");
+        assertEquals(List.of(new RecentEvents.Entry(clock.instant(), MessageEvent.RELAYED, "alice@a.test", "bob@b.test",
+                null)), recent.latest(), "shown as relayed");
+        assertEquals(1L, hours.totals().get(MessageEvent.RELAYED), "counted");
     }
 
     @Test
@@ -191,6 +205,11 @@ class RelayWorkerDeliveryTest {
         PlaintextBody notice = onlyNoticeTo("alice");
         assertEquals("Undeliverable: message to nobody@b.test", notice.subject());
         assertTrue(notice.text().contains("Reason: the server of b.test refused it (DELIVERYFAILURE"), notice.text());
+        RecentEvents.Entry failed = recent.latest().get(0);
+        assertEquals(MessageEvent.FAILED, failed.event(), "shown as failed");
+        assertEquals("nobody@b.test", failed.recipient());
+        assertTrue(failed.detail().contains("refused it (DELIVERYFAILURE"), failed.detail());
+        assertEquals(1L, hours.totals().get(MessageEvent.FAILED), "counted");
     }
 
     @Test

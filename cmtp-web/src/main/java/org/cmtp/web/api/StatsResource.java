@@ -9,11 +9,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
-import org.cmtp.server.metrics.ServerMetrics;
-import org.cmtp.server.metrics.ServerMetrics.Event;
+import org.cmtp.server.metrics.HourlyTraffic;
+import org.cmtp.server.metrics.MessageEvent;
+import org.cmtp.server.metrics.RecentEvents;
+import org.cmtp.server.metrics.ServerLoad;
 
 import org.cmtp.web.api.dto.RecentView;
 import org.cmtp.web.api.dto.StatsView;
@@ -30,36 +31,42 @@ import org.cmtp.web.api.dto.StatsView;
 public class StatsResource {
 
     @Inject
-    private ServerMetrics metrics;
+    private HourlyTraffic traffic;
+    @Inject
+    private RecentEvents recent;
+    @Inject
+    private ServerLoad load;
 
     @GET
     public StatsView get() {
         StatsView view = new StatsView();
-        view.since = metrics.since().toString();
-        view.totals = names(metrics.totals());
-        view.hours = metrics.lastDay().stream().map(hour -> {
+        view.since = traffic.since().toString();
+        view.totals = words(traffic.totals());
+        view.hours = traffic.lastDay().stream().map(hour -> {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("start", hour.start().toString());
-            h.putAll(names(hour.counts()));
+            h.putAll(words(hour.counts()));
             return h;
         }).toList();
-        view.queueDepth = metrics.queueDepth();
-        view.openConnections = metrics.openConnections();
-        view.recent = metrics.recent().stream().map(event -> {
-            RecentView recent = new RecentView();
-            recent.time = event.time().toString();
-            recent.event = event.event().name().toLowerCase(Locale.ROOT);
-            recent.sender = event.sender();
-            recent.recipient = event.recipient();
-            recent.detail = event.detail();
-            return recent;
-        }).toList();
+        view.queueDepth = load.queueDepth();
+        view.openConnections = load.openConnections();
+        view.recent = recent.latest().stream().map(StatsResource::view).toList();
         return view;
     }
 
-    private static Map<String, Long> names(Map<Event, Long> counts) {
+    private static RecentView view(RecentEvents.Entry event) {
+        RecentView view = new RecentView();
+        view.time = event.time().toString();
+        view.event = event.event().word();
+        view.sender = event.sender();
+        view.recipient = event.recipient();
+        view.detail = event.detail();
+        return view;
+    }
+
+    private static Map<String, Long> words(Map<MessageEvent, Long> counts) {
         Map<String, Long> named = new LinkedHashMap<>();
-        counts.forEach((event, count) -> named.put(event.name().toLowerCase(Locale.ROOT), count));
+        counts.forEach((event, count) -> named.put(event.word(), count));
         return named;
     }
 }
