@@ -123,9 +123,14 @@ public class HourlyTraffic {
      * {@link #totals()} counts.
      */
     public Instant since() {
-        Long first = table.firstEpochHour();
-        long hour = unflushed.keySet().stream().mapToLong(HourEvent::hour).min().orElse(currentHour());
-        return startOf(first == null ? hour : Math.min(first, hour));
+        flushing.readLock().lock(); // as lastDay() and totals(): not between a flush's write and its removal
+        try {
+            Long first = table.firstEpochHour();
+            long hour = unflushed.keySet().stream().mapToLong(HourEvent::hour).min().orElse(currentHour());
+            return startOf(first == null ? hour : Math.min(first, hour));
+        } finally {
+            flushing.readLock().unlock();
+        }
     }
 
     /** The domain's counts since {@link #since()}, every event present (zero where none). */
