@@ -30,6 +30,7 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
@@ -37,12 +38,12 @@ import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
 import org.cmtp.protocol.StatusWord;
 import org.cmtp.server.dns.LoopbackDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two domains talking: alpha.test on 127.0.0.2 and beta.test on 127.0.0.3, both on one
@@ -53,10 +54,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
-
-    /** Ports of this run (FreePorts). */
-    private static final int ALPHA_HTTP = FreePorts.take();
-    private static final int BETA_HTTP = FreePorts.take();
 
     private static final String ZONES = """
             $TTL 60
@@ -72,6 +69,9 @@ class FederationIT {
     /** The CMTP port of both domains, which their MX records lead to. */
     private static final int CMTP_PORT = FreePorts.take();
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static LoopbackDnsServer dns;
     private static LaunchedServer alpha;
     private static LaunchedServer beta;
@@ -80,31 +80,21 @@ class FederationIT {
 
     @BeforeAll
     static void startDomains() throws Exception {
-        dns = LoopbackDnsServer.start(LoopbackDnsServer.zone("alpha.test.", ZONES.formatted("alpha.test", "127.0.0.2")),
-                LoopbackDnsServer.zone("beta.test.", ZONES.formatted("beta.test", "127.0.0.3")));
+        dns = servers.manage(LoopbackDnsServer.start(LoopbackDnsServer.zone("alpha.test.", ZONES.formatted("alpha.test", "127.0.0.2")),
+                LoopbackDnsServer.zone("beta.test.", ZONES.formatted("beta.test", "127.0.0.3"))));
         Path sample = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
-        alpha = domain("alpha.test", "127.0.0.2", ALPHA_HTTP, LaunchedServer.freshDataDir("federation-alpha"))
-                .with("CMTP_APPS", sample.toString());
-        beta = domain("beta.test", "127.0.0.3", BETA_HTTP, LaunchedServer.freshDataDir("federation-beta"));
-        alpha.start();
-        beta.start();
-        alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-alpha");
-        betaAdmin = new AdminClient(beta.http(), "admin", "pw-beta");
+        alpha = domain("alpha.test", "127.0.0.2").with("CMTP_APPS", sample.toString());
+        beta = domain("beta.test", "127.0.0.3");
+        servers.start(alpha, beta);
+        alphaAdmin = alpha.admin();
+        betaAdmin = beta.admin();
         alphaAdmin.createAccount("alice", "alice's password");
         betaAdmin.createAccount("bob", "bob's password");
     }
 
-    @AfterAll
-    static void stopDomains() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alpha, beta, dns}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-    }
-
-    private static LaunchedServer domain(String name, String address, int httpPort, Path data) {
-        return new LaunchedServer(address, CMTP_PORT, httpPort, data, name, name.equals("alpha.test") ? "pw-alpha" : "pw-beta")
+    private static LaunchedServer domain(String name, String address) throws java.io.IOException {
+        String dataDir = "federation-" + name.substring(0, name.indexOf('.'));
+        return servers.newServer(dataDir, address, CMTP_PORT, name, name.equals("alpha.test") ? "pw-alpha" : "pw-beta")
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(CMTP_PORT))
                 // The MX records point at loopback, which the relay dials only when told to.
@@ -170,7 +160,7 @@ class FederationIT {
         beta.start();
         awaitOneMessage(betaAdmin, "bob", 3);
         Await.until(() -> queued(alphaAdmin) == null, Duration.ofSeconds(60), "alpha's queue drained");
-        Thread.sleep(8000); // a few more worker rounds: nothing is delivered twice
+        alpha.awaitRelayRounds(2, Duration.ofSeconds(60)); // the worker's chance to deliver it twice
         assertEquals(3, betaAdmin.get("/api/accounts/bob/messages").json().asJsonArray().size());
     }
 
@@ -196,16 +186,14 @@ class FederationIT {
         String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
         beta.close();
         // a new installation: a new key
-        beta = domain("beta.test", "127.0.0.3", BETA_HTTP, LaunchedServer.freshDataDir("federation-beta"));
+        beta = domain("beta.test", "127.0.0.3");
         beta.start();
+        betaAdmin = beta.admin();
         betaAdmin.createAccount("bob", "bob's password");
-        Thread.sleep(1500); // past the key cache time of 1 s
 
-        try (RawCmtpConnection cmtp = alpha.connect()) {
-            cmtp.readText();
-            Replies.expectStatus(cmtp.send("KEYREQUEST\0bob\0beta.test\0"), "KEYNOTAVAILABLE", new byte[0],
-                    serverKey(alphaAdmin));
-        }
+        // Alpha answers from its key cache (1 s) until it asks beta again and meets the new key.
+        byte[] alphaKey = serverKey(alphaAdmin);
+        Await.until(() -> refusesBobsKey(alphaKey), Duration.ofSeconds(30), "alpha refusing bob's key from the new beta");
         JsonObject pin = alphaAdmin.get("/api/known-servers").json().asJsonArray().getJsonObject(0);
         assertEquals(oldKey, pin.getString("publicKey"), "the old pin stays");
         assertEquals(HexFormat.of().formatHex(serverKey(betaAdmin)), pin.getString("offeredKey"),
@@ -248,6 +236,17 @@ class FederationIT {
         try (CmtpClient betaClient = CmtpClient.connect(new InetSocketAddress("127.0.0.3", CMTP_PORT), Duration.ofSeconds(5),
                 Duration.ofSeconds(30))) {
             return betaClient.login("bob", betaClient.serverKey()).open("bob's password".toCharArray());
+        }
+    }
+
+    /** Whether alpha answers KEYREQUEST for bob with a KEYNOTAVAILABLE signed by alpha (not with a cached key). */
+    private static boolean refusesBobsKey(byte[] alphaKey) {
+        try (RawCmtpConnection cmtp = alpha.connect()) {
+            cmtp.readText();
+            Replies.expectStatus(cmtp.send("KEYREQUEST\0bob\0beta.test\0"), "KEYNOTAVAILABLE", new byte[0], alphaKey);
+            return true;
+        } catch (AssertionError | java.io.IOException e) {
+            return false;
         }
     }
 

@@ -180,6 +180,24 @@ public final class LaunchedServer implements AutoCloseable {
         return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 
+    /** The server's name in reports: its data directory's. */
+    public String name() {
+        return dataDir().getFileName().toString();
+    }
+
+    /** The last {@code lines} lines of the server's log file (all its starts), or why it cannot be read. */
+    public String logTail(int lines) {
+        try {
+            if (!Files.exists(log)) {
+                return "(no log yet: " + log + ")";
+            }
+            String[] all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n");
+            return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
     public String host() {
         return environment.get("CMTP_BIND");
     }
@@ -204,6 +222,45 @@ public final class LaunchedServer implements AutoCloseable {
             throw new IllegalStateException("this server has no plain HTTP port: set CMTP_PLAIN_HTTP_PORT");
         }
         return URI.create("http://" + host() + ":" + port + "/");
+    }
+
+    /** The admin API as {@code admin} with the password the server was started with. */
+    public AdminClient admin() {
+        return new AdminClient(http(), "admin", environment.get("CMTP_ADMIN_PASSWORD"));
+    }
+
+    /** The server's public signing key, as its admin API shows it. */
+    public byte[] serverKey() throws IOException {
+        return java.util.HexFormat.of().parseHex(admin().get("/api/server").json().asJsonObject().getString("publicKey"));
+    }
+
+    /**
+     * Waits until the relay worker has finished {@code rounds} more rounds (one starts every
+     * 5 s), as the readiness probe's {@code relay-worker} check reports them: for "nothing
+     * more happens" checks, which must give the worker its chance to do the wrong thing.
+     */
+    public void awaitRelayRounds(int rounds, Duration timeout) throws IOException, InterruptedException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String first = relayWorkerLastRun();
+        seen.add(first);
+        Instant deadline = Instant.now().plus(timeout);
+        while (seen.size() <= rounds) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the relay worker finished " + (seen.size() - 1) + " of " + rounds
+                        + " rounds within " + timeout + " (last run " + relayWorkerLastRun() + ")");
+            }
+            Thread.sleep(250);
+            seen.add(relayWorkerLastRun());
+        }
+    }
+
+    /** The relay worker's last finished round, from /health/ready (served with any status). */
+    private String relayWorkerLastRun() throws IOException {
+        AdminClient.Reply ready = AdminClient.anonymous(http()).get("/health/ready");
+        return ready.json().asJsonObject().getJsonArray("checks").stream().map(check -> check.asJsonObject())
+                .filter(check -> check.getString("name").equals("relay-worker"))
+                .map(check -> check.getJsonObject("data").getString("lastRun"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no relay-worker check in " + ready.body()));
     }
 
     public RawCmtpConnection connect() throws IOException {
