@@ -211,7 +211,9 @@ class ScaleOutIT {
 
         beta.start();
         Await.until(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha's queue drained");
-        Thread.sleep(6000); // more worker rounds on both instances: nothing is sent again
+        // more worker rounds on both instances: their chance to send something again
+        alpha1.awaitRelayRounds(2, Duration.ofSeconds(60));
+        alpha2.awaitRelayRounds(2, Duration.ofSeconds(60));
         assertEquals(List.of(), duplicatesAndLosses(bodies, Set.of()), "each message arrived exactly once");
         double by1 = metric(alpha1, "cmtp_messages_relayed_total") - relayed1;
         double by2 = metric(alpha2, "cmtp_messages_relayed_total") - relayed2;
@@ -257,7 +259,7 @@ class ScaleOutIT {
         betaStarted.get(5, TimeUnit.MINUTES);
 
         Await.until(() -> queueRows().isEmpty(), Duration.ofSeconds(120), "alpha2 drained the queue alone");
-        Thread.sleep(6000);
+        alpha2.awaitRelayRounds(2, Duration.ofSeconds(60)); // its chance to send a message twice
         List<String> problems = duplicatesAndLosses(bodies, heldByVictim);
         assertTrue(problems.size() <= 1, "no loss, at most the one message alpha1 had in flight twice: " + problems
                 + " (alpha1 held " + heldByVictim + ")");
