@@ -131,8 +131,11 @@ public final class LaunchedServers implements BeforeEachCallback, AfterEachCallb
         synchronized (launched) {
             servers = new ArrayList<>(launched);
         }
+        java.util.Set<String> shown = new java.util.HashSet<>();
         for (LaunchedServer server : servers) {
-            failure.addSuppressed(new ServerLog(server));
+            if (shown.add(server.name())) { // a server made again on the same data directory shares its log
+                failure.addSuppressed(new ServerLog(server));
+            }
         }
         return failure;
     }
