@@ -38,15 +38,15 @@ import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
-import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sending side against one real server started by {@code ./cmtp-server}: the {@code cmtp}
@@ -58,7 +58,9 @@ class ClientIT {
 
     /** Ports of this run (FreePorts). */
     private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "client.test";
     private static final String ADMIN_PASSWORD = "pw-client";
@@ -75,25 +77,15 @@ class ClientIT {
 
     @BeforeAll
     void startServer() throws Exception {
-        Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("client-server");
-        work = data.resolveSibling("client-work");
-        for (Path dir : List.of(data, work)) {
-            Directories.delete(dir);
-        }
-        Files.createDirectories(work);
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
+        server = servers.newServer("client-server", "127.0.0.1", CMTP_PORT, DOMAIN, ADMIN_PASSWORD)
                 // nobody may relay here: mail for another domain is refused, as for any outsider
-                .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32").start();
+                .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32");
+        work = LaunchedServer.freshDataDir("client-work");
+        Files.createDirectories(work);
+        servers.start(server);
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         carol = admin.createAccount("carol", CAROL_PASSWORD);
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -51,12 +51,13 @@ import org.cmtp.crypto.Ed25519KeyPair;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.message.Attachment;
 import org.cmtp.message.MailAddress;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Jakarta Mail transport provider ({@code cmtp-mail}) against a real server: Angus Mail
@@ -73,7 +74,9 @@ class JakartaMailIT {
     private static final String HOST = "127.0.0.91";
     /** Ports of this run (FreePorts). */
     private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
     /** Outside the relay networks of this server (127.0.0.1 only): may not write as our users. */
     private static final String OUTSIDER = "127.0.0.92";
     private static final String ADMIN_PASSWORD = "pw-mailprov";
@@ -90,13 +93,12 @@ class JakartaMailIT {
     void startServer() throws Exception {
         Path war = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
         assertTrue(Files.exists(war), war + " is built by cmtp-samples/mail-app and copied by this module");
-        server = new LaunchedServer(HOST, CMTP_PORT, HTTP_PORT, LaunchedServer.freshDataDir("mailprov-server"), DOMAIN,
-                ADMIN_PASSWORD)
+        server = servers.newServer("mailprov-server", HOST, CMTP_PORT, DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_APPS", war.toString())
                 .with("SAMPLE_PASSWORD_ORDERS", "orders' password 1")
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32,::1/128")
-                .with("CMTP_MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE))
-                .start();
+                .with("CMTP_MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
+        servers.start(server);
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(HOST, CMTP_PORT), Duration.ofSeconds(30),
@@ -106,13 +108,6 @@ class JakartaMailIT {
                 admin.createAccount(account, password);
                 keys.put(account, client.login(account, serverKey).open(password.toCharArray()));
             }
-        }
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
         }
     }
 
