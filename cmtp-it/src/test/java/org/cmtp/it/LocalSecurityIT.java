@@ -33,17 +33,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.TestHttp;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attacks from this machine and from the next network, against a server started as an
@@ -56,9 +56,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalSecurityIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "local.test";
     private static final String OUTSIDER = "127.0.0.61";
@@ -77,12 +76,12 @@ class LocalSecurityIT {
 
     @BeforeAll
     void startAsAnOperatorWould() throws Exception {
-        data = LaunchedServer.freshDataDir("local-security");
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, null) // no password: one is generated
+        server = servers.newServer("local-security", DOMAIN, null) // no password: one is generated
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32")
                 .with("CMTP_ADMIN_LOGIN_FAILURES", Integer.toString(ALLOWED_FAILURES))
-                .with("CMTP_ADMIN_LOCKOUT", "3600") // outlasts the test: no waiting on a clock
-                .start();
+                .with("CMTP_ADMIN_LOCKOUT", "3600"); // outlasts the test: no waiting on a clock
+        data = server.dataDir();
+        servers.start(server);
         logAtStart = server.log();
         Path passwordFile = data.resolve("admin-password");
         passwordFileModeAtStart = Files.exists(passwordFile) ? Optional.of(mode(passwordFile)) : Optional.empty();
@@ -92,13 +91,6 @@ class LocalSecurityIT {
         admin = new AdminClient(server.http(), "admin", generatedPassword);
         serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
         admin.createAccount("bob", "bob's password, long enough");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     // --- item 5: nobody outside speaks for our users ---

@@ -22,18 +22,17 @@ import org.cmtp.protocol.ProofOfWork;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.StatusWord;
-import org.cmtp.it.support.Directories;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
-import org.junit.jupiter.api.AfterAll;
+import org.cmtp.it.support.LaunchedServers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An application beside the server, as the README describes it: the sample WAR
@@ -45,9 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the user API test last: the others count what the bean opened
 class SampleApplicationIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "sample.test";
     private static final String ADMIN_PASSWORD = "pw-sample";
@@ -60,25 +58,16 @@ class SampleApplicationIT {
 
     @BeforeAll
     void startServerWithTheSample() throws Exception {
-        Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("sample-server");
-        Directories.delete(data);
         Path war = Path.of(System.getProperty("it.micro.dir", "target/micro"), "sample.war").toAbsolutePath();
         assertTrue(Files.exists(war), war + " is built by cmtp-samples/mail-app and copied by this module");
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
+        server = servers.newServer("sample-server", DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_APPS", war.toString())
-                .with("SAMPLE_PASSWORD_ORDERS", ORDERS_PASSWORD)
-                .start();
+                .with("SAMPLE_PASSWORD_ORDERS", ORDERS_PASSWORD);
+        servers.start(server);
         admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
         sample = AdminClient.anonymous(server.http());
         admin.createAccount("orders", ORDERS_PASSWORD);
         admin.createAccount("carol", "carol's password 2");
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
