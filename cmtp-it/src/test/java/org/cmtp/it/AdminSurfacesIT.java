@@ -28,13 +28,14 @@ import javax.net.ssl.SSLSocket;
 
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.TestHttp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin surfaces' guards, over every path the server documents: every operation of
@@ -50,7 +51,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AdminSurfacesIT {
 
     private static final String HOST = "127.0.0.155";
-    private static final int HTTPS_PORT = FreePorts.take();
     private static final String PASSWORD = "admin-surfaces-password";
     private static final String OPERATOR = "127.0.0.1";
     private static final String GUESSER = "127.0.0.156";
@@ -58,23 +58,18 @@ class AdminSurfacesIT {
     private static final int ALLOWED_FAILURES = 3;
     private static final int FIRST_LOCKOUT = 2;
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static LaunchedServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new LaunchedServer(HOST, FreePorts.take(), HTTPS_PORT, LaunchedServer.freshDataDir("admin-surfaces"),
-                "surfaces.test", PASSWORD)
+        server = servers.newServer("admin-surfaces", HOST, FreePorts.take(), "surfaces.test", PASSWORD)
                 .with("CMTP_ADMIN_NETWORKS", OPERATOR + "/32," + GUESSER + "/32")
                 .with("CMTP_ADMIN_LOGIN_FAILURES", Integer.toString(ALLOWED_FAILURES))
-                .with("CMTP_ADMIN_LOCKOUT", Integer.toString(FIRST_LOCKOUT))
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+                .with("CMTP_ADMIN_LOCKOUT", Integer.toString(FIRST_LOCKOUT));
+        servers.start(server);
     }
 
     @Test
@@ -204,13 +199,13 @@ class AdminSurfacesIT {
             String... more) throws IOException {
         Socket plain = new Socket();
         plain.bind(new InetSocketAddress(source, 0));
-        plain.connect(new InetSocketAddress(HOST, HTTPS_PORT), 5000);
+        plain.connect(new InetSocketAddress(HOST, server.httpPort()), 5000);
         plain.setSoTimeout(60_000);
         try (SSLSocket socket = (SSLSocket) TestHttp.trustingEveryCertificate().getSocketFactory()
-                .createSocket(plain, HOST, HTTPS_PORT, true)) {
+                .createSocket(plain, HOST, server.httpPort(), true)) {
             byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.0\r\nHost: " + HOST + ":"
-                    + HTTPS_PORT + "\r\nX-Requested-By: cmtp\r\nConnection: close\r\n");
+                    + server.httpPort() + "\r\nX-Requested-By: cmtp\r\nConnection: close\r\n");
             if (header != null) {
                 request.append(header).append("\r\n");
             }

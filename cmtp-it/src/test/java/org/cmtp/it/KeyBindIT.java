@@ -27,6 +27,7 @@ import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.protocol.Command;
@@ -36,10 +37,10 @@ import org.cmtp.protocol.ReplyDecoder;
 import org.cmtp.protocol.ReplyEncoder;
 import org.cmtp.protocol.TextReply;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Key substitution (issue 14, item 1), attacked on real servers: a version-1 key reply
@@ -57,9 +58,9 @@ class KeyBindIT {
 
     /** Ports of this run (FreePorts). */
     private static final int FAR_CMTP = FreePorts.take();
-    private static final int FAR_HTTP = FreePorts.take();
-    private static final int HOME_CMTP = FreePorts.take();
-    private static final int HOME_HTTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "keybind.test";
     private static final String FAR = "far.test";
@@ -76,25 +77,15 @@ class KeyBindIT {
 
     @BeforeAll
     void startServers() throws Exception {
-        far = new LaunchedServer("127.0.0.72", FAR_CMTP, FAR_HTTP, LaunchedServer.freshDataDir("keybind-far"), FAR, PASSWORD)
-                .start();
-        carolKey = key(new AdminClient(far.http(), "admin", PASSWORD).createAccount("carol", "carol-password-1234"));
-        home = new LaunchedServer("127.0.0.71", HOME_CMTP, HOME_HTTP, LaunchedServer.freshDataDir("keybind-home"), DOMAIN, PASSWORD)
-                .with("CMTP_ROUTES", FAR + "=127.0.0.72:" + FAR_CMTP)
-                .start();
-        admin = new AdminClient(home.http(), "admin", PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        far = servers.newServer("keybind-far", "127.0.0.72", FAR_CMTP, FAR, PASSWORD);
+        home = servers.newServer("keybind-home", "127.0.0.71", FreePorts.take(), DOMAIN, PASSWORD)
+                .with("CMTP_ROUTES", FAR + "=127.0.0.72:" + FAR_CMTP);
+        servers.start(far, home);
+        carolKey = key(far.admin().createAccount("carol", "carol-password-1234"));
+        admin = home.admin();
+        serverKey = home.serverKey();
         bobKey = key(admin.createAccount("bob", "bob-password-12345"));
         malloryKey = key(admin.createAccount("mallory", "mallory-password-123"));
-    }
-
-    @AfterAll
-    void stopServers() throws Exception {
-        for (LaunchedServer server : new LaunchedServer[] {home, far}) {
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 
     private static byte[] key(JsonObject account) {
