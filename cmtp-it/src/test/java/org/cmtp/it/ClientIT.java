@@ -83,8 +83,8 @@ class ClientIT {
         work = LaunchedServer.freshDataDir("client-work");
         Files.createDirectories(work);
         servers.start(server);
-        admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        admin = server.admin();
+        serverKey = server.serverKey();
         carol = admin.createAccount("carol", CAROL_PASSWORD);
     }
 

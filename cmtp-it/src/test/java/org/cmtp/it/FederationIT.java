@@ -168,7 +168,7 @@ class FederationIT {
     @Order(4)
     void anUntrustedClientCannotRelayThroughAlpha() throws Exception {
         MailBytes mail = MailBytes.to("bob", "beta.test").from("mallory", "elsewhere.test").body(new byte[60]);
-        byte[] alphaKey = serverKey(alphaAdmin);
+        byte[] alphaKey = alpha.serverKey();
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 0)); // not in 127.0.0.1/32
             socket.connect(new InetSocketAddress("127.0.0.2", CMTP_PORT), 5000);
@@ -183,7 +183,7 @@ class FederationIT {
     @Test
     @Order(5)
     void whenBetasKeyChangesAlphaRefusesItUntilThePinIsForgotten() throws Exception {
-        String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
+        String oldKey = HexFormat.of().formatHex(beta.serverKey());
         beta.close();
         // a new installation: a new key
         beta = domain("beta.test", "127.0.0.3");
@@ -192,17 +192,17 @@ class FederationIT {
         betaAdmin.createAccount("bob", "bob's password");
 
         // Alpha answers from its key cache (1 s) until it asks beta again and meets the new key.
-        byte[] alphaKey = serverKey(alphaAdmin);
+        byte[] alphaKey = alpha.serverKey();
         Await.until(() -> refusesBobsKey(alphaKey), Duration.ofSeconds(30), "alpha refusing bob's key from the new beta");
         JsonObject pin = alphaAdmin.get("/api/known-servers").json().asJsonArray().getJsonObject(0);
         assertEquals(oldKey, pin.getString("publicKey"), "the old pin stays");
-        assertEquals(HexFormat.of().formatHex(serverKey(betaAdmin)), pin.getString("offeredKey"),
+        assertEquals(HexFormat.of().formatHex(beta.serverKey()), pin.getString("offeredKey"),
                 "the refused key is shown to the operator");
 
         assertEquals(204, alphaAdmin.delete("/api/known-servers/beta.test").status());
         try (RawCmtpConnection cmtp = alpha.connect()) {
             cmtp.readText();
-            byte[] bobKey = Replies.expectKey(cmtp.send("KEYREQUEST\0bob\0beta.test\0"), serverKey(alphaAdmin));
+            byte[] bobKey = Replies.expectKey(cmtp.send("KEYREQUEST\0bob\0beta.test\0"), alpha.serverKey());
             assertEquals(betaAdmin.get("/api/accounts/bob").json().asJsonObject().getString("publicKey"),
                     HexFormat.of().formatHex(bobKey), "relayed after the pin was forgotten");
         }
@@ -248,10 +248,6 @@ class FederationIT {
         } catch (AssertionError | java.io.IOException e) {
             return false;
         }
-    }
-
-    private static byte[] serverKey(AdminClient admin) throws Exception {
-        return HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
     }
 
     private static JsonObject queued(AdminClient admin) {

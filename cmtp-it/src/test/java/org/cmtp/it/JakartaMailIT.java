@@ -99,8 +99,8 @@ class JakartaMailIT {
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32,::1/128")
                 .with("CMTP_MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_SIZE));
         servers.start(server);
-        admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        admin = server.admin();
+        serverKey = server.serverKey();
         try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(HOST, CMTP_PORT), Duration.ofSeconds(30),
                 Duration.ofSeconds(30))) {
             for (String account : ACCOUNTS) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.client.CmtpClient;
@@ -64,7 +63,7 @@ class SampleApplicationIT {
                 .with("CMTP_APPS", war.toString())
                 .with("SAMPLE_PASSWORD_ORDERS", ORDERS_PASSWORD);
         servers.start(server);
-        admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
+        admin = server.admin();
         sample = AdminClient.anonymous(server.http());
         admin.createAccount("orders", ORDERS_PASSWORD);
         admin.createAccount("carol", "carol's password 2");
@@ -134,7 +133,7 @@ class SampleApplicationIT {
      * @return its mailbox id
      */
     private long sendUnreadable() throws Exception {
-        byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        byte[] serverKey = server.serverKey();
         byte[] raw = new Message(Message.PLAINTEXT, new MailAddress("orders", DOMAIN), new MailAddress("carol", DOMAIN),
                 "", "no fields in here".getBytes(StandardCharsets.UTF_8), List.of()).encode();
         try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(server.host(), server.cmtpPort()),

@@ -240,9 +240,7 @@ public final class LaunchedServer implements AutoCloseable {
      * more happens" checks, which must give the worker its chance to do the wrong thing.
      */
     public void awaitRelayRounds(int rounds, Duration timeout) throws IOException, InterruptedException {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        String first = relayWorkerLastRun();
-        seen.add(first);
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.Set.of(relayWorkerLastRun()));
         Instant deadline = Instant.now().plus(timeout);
         while (seen.size() <= rounds) {
             if (Instant.now().isAfter(deadline)) {

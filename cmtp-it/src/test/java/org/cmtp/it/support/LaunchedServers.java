@@ -67,10 +67,6 @@ public final class LaunchedServers implements BeforeEachCallback, AfterEachCallb
 
     /** Starts the servers side by side and returns when all are ready; the first failure is thrown. */
     public void start(LaunchedServer... servers) throws Exception {
-        if (servers.length == 1) {
-            servers[0].start();
-            return;
-        }
         ExecutorService starter = Executors.newFixedThreadPool(servers.length);
         try {
             List<Future<LaunchedServer>> starts = new ArrayList<>();
