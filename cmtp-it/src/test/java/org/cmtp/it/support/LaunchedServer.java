@@ -48,6 +48,22 @@ public final class LaunchedServer implements AutoCloseable {
         log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
+    /** A server like {@code previous}: same environment, launcher, data directory and log. */
+    private LaunchedServer(LaunchedServer previous) {
+        environment = new HashMap<>(previous.environment);
+        log = previous.log;
+        launcher = previous.launcher;
+        workingDirectory = previous.workingDirectory;
+    }
+
+    /**
+     * The same server made again (same ports, environment and data directory, its log
+     * appended to), not started: for a restart after {@link #close()} or {@link #kill()}.
+     */
+    public LaunchedServer again() {
+        return new LaunchedServer(this);
+    }
+
     /**
      * An empty data directory {@code name} beside {@code it.data.dir} (what an earlier run
      * left there is deleted), for a server that must start as a new installation.
@@ -259,6 +275,26 @@ public final class LaunchedServer implements AutoCloseable {
                 .filter(check -> check.getString("name").equals("relay-worker"))
                 .map(check -> check.getJsonObject("data").getString("lastRun"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no relay-worker check in " + ready.body()));
+    }
+
+    /** CMTP connections the server has open now, as its admin API's stats count them. */
+    public long openConnections() throws IOException {
+        return admin().get("/api/stats").json().asJsonObject().getJsonNumber("openConnections").longValue();
+    }
+
+    /**
+     * Waits until the server's count of open CMTP connections satisfies {@code condition}
+     * (e.g. the clients a test opened are all accepted, or all closed again).
+     */
+    public void awaitOpenConnections(java.util.function.LongPredicate condition, String what, Duration timeout)
+            throws InterruptedException {
+        Await.until(() -> {
+            try {
+                return condition.test(openConnections());
+            } catch (IOException e) {
+                return false;
+            }
+        }, timeout, what);
     }
 
     public RawCmtpConnection connect() throws IOException {

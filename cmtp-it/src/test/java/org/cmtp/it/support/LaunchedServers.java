@@ -59,6 +59,13 @@ public final class LaunchedServers implements BeforeEachCallback, AfterEachCallb
         return manage(server);
     }
 
+    /** {@code previous} made again on its data directory and ports, for a restart; not started. */
+    public LaunchedServer again(LaunchedServer previous) {
+        LaunchedServer server = previous.again();
+        launched.add(server);
+        return manage(server);
+    }
+
     /** Closes {@code resource} with the servers: after the test if made in one, else after the class. */
     public <T extends AutoCloseable> T manage(T resource) {
         (inTest ? ofTest : ofClass).add(resource);
