@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.cmtp.it.support.AdminClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that try to hold the server's connections, its mail memory or its signing key
@@ -45,14 +45,13 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionAttackIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
-
     private static final String DOMAIN = "attack.test";
     private static final String PASSWORD = "connection attack admin password";
     private static final int PER_CLIENT = 4;
     private static final int MESSAGE_BYTES = 600 * 1024;
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static LaunchedServer server;
     private static byte[] serverKey;
@@ -61,8 +60,7 @@ class ConnectionAttackIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = LaunchedServer.freshDataDir("connection-attack");
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
+        server = servers.newServer("connection-attack", DOMAIN, PASSWORD)
                 .with("CMTP_WRITE_TIMEOUT", "2")
                 .with("CMTP_MAIL_STALL_TIMEOUT", "2")
                 .with("CMTP_IDLE_TIMEOUT", "30")
@@ -72,8 +70,8 @@ class ConnectionAttackIT {
                 .with("CMTP_MAX_BAD_COMMANDS", "10")
                 // room for one message of up to 700 KiB in progress at a time
                 .with("CMTP_MAX_MESSAGE_SIZE", Integer.toString(700 * 1024))
-                .with("CMTP_MAIL_MEMORY", "1")
-                .start();
+                .with("CMTP_MAIL_MEMORY", "1");
+        servers.start(server);
         try (RawCmtpConnection cmtp = server.connect()) {
             cmtp.readText();
             serverKey = Replies.expectKey(cmtp.send("KEYREQUEST\0\0"), null);
@@ -81,11 +79,8 @@ class ConnectionAttackIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopClients() {
         CLIENTS.shutdownNow();
-        if (server != null) {
-            server.close();
-        }
     }
 
     @AfterEach
@@ -186,7 +181,7 @@ class ConnectionAttackIT {
      */
     @Test
     void aStalledMailGivesItsMemoryBackAndIsClosed() throws Exception {
-        AdminClient admin = new AdminClient(server.http(), "admin", PASSWORD);
+        AdminClient admin = server.admin();
         admin.createAccount("stall", "stalled mailbox password");
         MailBytes mail = MailBytes.to("stall", DOMAIN).body(new byte[MESSAGE_BYTES]);
         byte[] command = mail.command();
@@ -194,7 +189,9 @@ class ConnectionAttackIT {
         RawCmtpConnection stalled = connectFrom("127.0.0.48");
         stalled.readText();
         stalled.send(Arrays.copyOf(command, 500 * 1024)); // and then nothing
-        // only so that the stalled MAIL is read first; the server reads bytes in flight within milliseconds
+        long stalledFrom = System.nanoTime(); // the stall timeout runs from a moment after this
+        // Only so that the stalled MAIL takes its memory first (the server reads bytes in flight
+        // within milliseconds); the timing check below fails the test if it did not.
         Thread.sleep(500);
 
         RawCmtpConnection second = connectFrom("127.0.0.48");
@@ -202,6 +199,9 @@ class ConnectionAttackIT {
         second.readText();
         CLIENTS.submit(() -> second.send(command));
         Replies.expectStatus(second, "SUCCESS", Libsodium.genericHash(64, mail.message()), serverKey);
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledFrom);
+        assertTrue(waitedMillis >= 2000, "the second MAIL waited for the stalled one's memory (answered after "
+                + waitedMillis + " ms, before the 2-s stall timeout could have freed it)");
         assertTrue(stalled.closedByServerWithin(20_000), "the stalled MAIL was closed before the idle timeout");
         server.awaitLog("(cmtp.mail-stall-timeout)", 1, Duration.ofSeconds(10));
     }

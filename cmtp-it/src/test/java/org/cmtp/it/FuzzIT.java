@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Random;
 
 import org.cmtp.it.support.AdminClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.ProtocolOracle;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -34,6 +34,7 @@ import org.cmtp.protocol.ReplyDecoder;
 import org.cmtp.protocol.ReplyKind;
 import org.cmtp.vectors.Vectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mutation fuzzer over the wire vectors, run only in the {@code fuzz} profile
@@ -51,14 +52,13 @@ import org.junit.jupiter.api.Test;
  */
 class FuzzIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
-
     private static final int INPUTS = Integer.getInteger("fuzz.inputs", 3000);
     private static final int DECODER_INPUTS = Integer.getInteger("fuzz.decoder.inputs", 1_000_000);
     private static final long SEED = Long.getLong("fuzz.seed", 20261128L);
     private static final String DOMAIN = "fuzz.test";
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
     private static final int MAX_BAD_COMMANDS = 10;
     /**
      * The expected replies, from PROTOCOL.md (not from the server's decoder), with the launched server's
@@ -100,42 +100,39 @@ class FuzzIT {
     @Test
     void theServerAnswersMutatedVectorsExactlyAsTheProtocolSays() throws Exception {
         String password = "fuzz admin password";
-        try (LaunchedServer server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, LaunchedServer.freshDataDir("fuzz-server"),
-                DOMAIN, password)
+        LaunchedServer server = servers.newServer("fuzz-server", DOMAIN, password)
                 .with("CMTP_IDLE_TIMEOUT", "3")
                 .with("CMTP_MESSAGE_TIMEOUT", "5")
                 .with("CMTP_RELAY_NETWORKS", "") // mutated MAIL for other domains is refused, not queued
-                .with("CMTP_LOGIN_RATE", "0") // LOGIN seeds must not hit the rate limit
-                .start()) {
-            AdminClient admin = new AdminClient(server.http(), "admin", password);
-            admin.createAccount("bob", "bob's fuzz password");
-            byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
-            List<byte[]> seeds = seeds();
-            Random random = new Random(SEED);
-            List<String> findings = new ArrayList<>();
-            int logBefore = server.log().length();
-            long start = System.nanoTime();
-            repliesChecked = 0;
-            for (int i = 0; i < INPUTS; i++) {
-                byte[] input = Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
-                String finding = exchange(server, input);
-                if (finding != null) {
-                    findings.add(finding + " for input " + HexFormat.of().formatHex(input));
-                }
+                .with("CMTP_LOGIN_RATE", "0"); // LOGIN seeds must not hit the rate limit
+        servers.start(server);
+        server.admin().createAccount("bob", "bob's fuzz password");
+        byte[] serverKey = server.serverKey();
+        List<byte[]> seeds = seeds();
+        Random random = new Random(SEED);
+        List<String> findings = new ArrayList<>();
+        int logBefore = server.log().length();
+        long start = System.nanoTime();
+        repliesChecked = 0;
+        for (int i = 0; i < INPUTS; i++) {
+            byte[] input = Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
+            String finding = exchange(server, input);
+            if (finding != null) {
+                findings.add(finding + " for input " + HexFormat.of().formatHex(input));
             }
-            // what the inputs made the server log: errors, and the adapter's warnings (a session that failed);
-            // the domain's warnings about keys of made-up domains that cannot be found are expected
-            server.log().substring(logBefore).lines()
-                    .filter(line -> line.contains("[SEVERE]") || line.contains("OutOfMemoryError")
-                            || (line.contains("[WARNING]") && line.contains("org.cmtp.ra.")))
-                    .limit(20)
-                    .forEach(line -> findings.add("server log: " + line));
-            try (RawCmtpConnection good = server.connect()) {
-                good.readText();
-                Replies.expectKey(good.send("KEYREQUEST\0\0"), serverKey);
-            }
-            report("server", INPUTS, start, findings, repliesChecked);
         }
+        // what the inputs made the server log: errors, and the adapter's warnings (a session that failed);
+        // the domain's warnings about keys of made-up domains that cannot be found are expected
+        server.log().substring(logBefore).lines()
+                .filter(line -> line.contains("[SEVERE]") || line.contains("OutOfMemoryError")
+                        || (line.contains("[WARNING]") && line.contains("org.cmtp.ra.")))
+                .limit(20)
+                .forEach(line -> findings.add("server log: " + line));
+        try (RawCmtpConnection good = server.connect()) {
+            good.readText();
+            Replies.expectKey(good.send("KEYREQUEST\0\0"), serverKey);
+        }
+        report("server", INPUTS, start, findings, repliesChecked);
     }
 
     /** Sends one input and checks the replies; a finding, or null. */

@@ -14,10 +14,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -27,9 +26,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.cmtp.it.support.AdminClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeapWatch;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
@@ -38,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hostile clients of a public mail port, many at once, against a server with a small
@@ -50,10 +50,6 @@ import org.junit.jupiter.api.Test;
  * the message timeout (8 s), which is what makes it hostile at any scale.
  */
 class HostileLoadIT {
-
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
 
     private static final String DOMAIN = "hostile.test";
     private static final String PASSWORD = "hostile admin password";
@@ -70,6 +66,9 @@ class HostileLoadIT {
      */
     private static final int MAIL_MEMORY_MIB = 26;
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static LaunchedServer server;
     private static AdminClient admin;
     private static HeapWatch heap;
@@ -80,50 +79,43 @@ class HostileLoadIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = LaunchedServer.freshDataDir("hostile-load");
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
+        server = servers.newServer("hostile-load", DOMAIN, PASSWORD)
                 .with("CMTP_JAVA_OPTS", "-Xmx512m")
                 .with("CMTP_IDLE_TIMEOUT", "4")
                 .with("CMTP_MESSAGE_TIMEOUT", "8")
                 .with("CMTP_MAX_CONNECTIONS", Integer.toString(MAX_CONNECTIONS))
                 // every client here comes from 127.0.0.1: the per-client cap must not be what refuses them
                 .with("CMTP_MAX_CONNECTIONS_PER_CLIENT", Integer.toString(MAX_CONNECTIONS))
-                .with("CMTP_MAIL_MEMORY", Integer.toString(MAIL_MEMORY_MIB))
-                .start();
-        admin = new AdminClient(server.http(), "admin", PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+                .with("CMTP_MAIL_MEMORY", Integer.toString(MAIL_MEMORY_MIB));
+        servers.start(server);
+        admin = server.admin();
+        serverKey = server.serverKey();
         heap = HeapWatch.start(server.http());
         baselineHeap = HeapWatch.usedAfterGc(server.pid(), server.http());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void checkWhatTheAttacksLeft() throws Exception {
         CLIENTS.shutdownNow();
-        try {
-            if (heap != null) {
-                heap.close();
-                System.out.printf("HostileLoadIT: server heap peak %d MiB of %d MiB over %d samples%n",
-                        heap.peakUsedBytes() >> 20, HEAP_LIMIT >> 20, heap.samples());
-                assertTrue(heap.samples() > 10, "the heap was watched all along; last error: " + heap.lastError());
-                // The peak under -Xmx is what the JVM guarantees anyway (G1 collects late, ADR 0018): what the
-                // server keeps after the attacks is the real bound. Every hostile client is gone, so after a full
-                // collection the heap holds what it held before them, give or take what the mail memory allows in
-                // flight and caches that grew with the messages stored (H2's page cache is bounded too).
-                long after = HeapWatch.usedAfterGc(server.pid(), server.http());
-                long bound = baselineHeap + ((long) MAIL_MEMORY_MIB << 20) + RETAINED_SLACK;
-                System.out.printf("HostileLoadIT: used heap after a full GC %d MiB before the attacks, %d MiB after;"
-                        + " bound %d MiB%n", baselineHeap >> 20, after >> 20, bound >> 20);
-                assertTrue(after <= bound, "after the attacks the server still holds " + (after >> 20)
-                        + " MiB after a full GC; before them " + (baselineHeap >> 20) + " MiB (bound " + (bound >> 20)
-                        + " MiB): memory of hostile sessions is kept");
-            }
-            if (server != null) {
-                assertFalse(server.log().contains("OutOfMemoryError"), "no OutOfMemoryError in the server log");
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
+        if (heap != null) {
+            heap.close();
+            System.out.printf("HostileLoadIT: server heap peak %d MiB of %d MiB over %d samples%n",
+                    heap.peakUsedBytes() >> 20, HEAP_LIMIT >> 20, heap.samples());
+            assertTrue(heap.samples() > 10, "the heap was watched all along; last error: " + heap.lastError());
+            // The peak under -Xmx is what the JVM guarantees anyway (G1 collects late, ADR 0018): what the
+            // server keeps after the attacks is the real bound. Every hostile client is gone, so after a full
+            // collection the heap holds what it held before them, give or take what the mail memory allows in
+            // flight and caches that grew with the messages stored (H2's page cache is bounded too).
+            long after = HeapWatch.usedAfterGc(server.pid(), server.http());
+            long bound = baselineHeap + ((long) MAIL_MEMORY_MIB << 20) + RETAINED_SLACK;
+            System.out.printf("HostileLoadIT: used heap after a full GC %d MiB before the attacks, %d MiB after;"
+                    + " bound %d MiB%n", baselineHeap >> 20, after >> 20, bound >> 20);
+            assertTrue(after <= bound, "after the attacks the server still holds " + (after >> 20)
+                    + " MiB after a full GC; before them " + (baselineHeap >> 20) + " MiB (bound " + (bound >> 20)
+                    + " MiB): memory of hostile sessions is kept");
+        }
+        if (server != null) {
+            assertFalse(server.log().contains("OutOfMemoryError"), "no OutOfMemoryError in the server log");
         }
     }
 
@@ -174,7 +166,7 @@ class HostileLoadIT {
                 connection.close();
             }
         }
-        Thread.sleep(300); // the server notices the closes
+        server.awaitOpenConnections(open -> open == 0, "the server closed the held connections", Duration.ofSeconds(30));
     }
 
     /** Opens connections up to the limit, each greeted normally (earlier tests' clients may still be closing). */
@@ -216,7 +208,7 @@ class HostileLoadIT {
             // between commands: one byte every 6 s, past the idle timeout
             slow.add(CLIENTS.submit(trickle(new byte[0], "NOOP\0".getBytes(StandardCharsets.US_ASCII), 6000)));
         }
-        Thread.sleep(3000);
+        server.awaitOpenConnections(open -> open >= 30, "the thirty slow clients connected", Duration.ofSeconds(30));
         assertGoodClientServed(); // while thirty slow clients hang on
         for (Future<Long> client : slow) {
             long seconds = client.get(60, TimeUnit.SECONDS);
@@ -262,7 +254,8 @@ class HostileLoadIT {
                 socket.getOutputStream().write(new byte[4096]);
                 stalled.add(socket);
             }
-            Thread.sleep(2000);
+            server.awaitOpenConnections(open -> open >= 30, "the thirty stalled clients connected",
+                    Duration.ofSeconds(30));
             assertGoodClientServed();
             for (Socket socket : stalled) {
                 socket.setSoTimeout(15000);
@@ -362,7 +355,7 @@ class HostileLoadIT {
                 socket.getOutputStream().write(command, 0, cut);
             }
         }
-        Thread.sleep(500);
+        server.awaitOpenConnections(open -> open == 0, "the server closed every cut-off MAIL", Duration.ofSeconds(30));
         assertEquals(0, messages("prefix").size(), "no prefix of " + command.length + " bytes stored anything");
         try (RawCmtpConnection cmtp = server.connect()) {
             cmtp.readText();
