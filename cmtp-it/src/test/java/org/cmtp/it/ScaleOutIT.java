@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -32,18 +30,19 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.server.dns.LoopbackDnsServer;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One domain on two instances: alpha.test on 127.0.0.6 and 127.0.0.7 (both MX hosts of
@@ -58,9 +57,6 @@ class ScaleOutIT {
 
     /** Ports of this run (FreePorts). */
     private static final int DNS_PORT = FreePorts.take();
-    private static final int ALPHA1_HTTP = FreePorts.take();
-    private static final int ALPHA2_HTTP = FreePorts.take();
-    private static final int BETA_HTTP = FreePorts.take();
 
     private static final String ALPHA_ZONE = """
             $TTL 60
@@ -89,6 +85,9 @@ class ScaleOutIT {
     private static final Pattern WORKER = Pattern.compile("CMTP relay worker (\\S+) \\(lease");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static LoopbackDnsServer dns;
     private static String alphaDatabase;
     private static Connection database;
@@ -102,44 +101,29 @@ class ScaleOutIT {
 
     @BeforeAll
     static void startBothInstancesTogetherOnOneEmptyDatabase() throws Exception {
-        dns = LoopbackDnsServer.start(DNS_PORT, LoopbackDnsServer.zone("alpha.test.", ALPHA_ZONE),
-                LoopbackDnsServer.zone("beta.test.", BETA_ZONE));
+        dns = servers.manage(LoopbackDnsServer.start(DNS_PORT, LoopbackDnsServer.zone("alpha.test.", ALPHA_ZONE),
+                LoopbackDnsServer.zone("beta.test.", BETA_ZONE)));
         alphaDatabase = PostgresDatabases.recreate(PostgresDatabases.name("scaleout_alpha"));
         Properties properties = new Properties();
         properties.setProperty("user", PostgresDatabases.user());
         // The driver directly: DriverManager does not see it when Maven runs the tests in its own JVM.
-        database = new org.postgresql.Driver().connect(alphaDatabase, properties);
-        alpha1 = alpha("127.0.0.6", ALPHA1_HTTP, "alpha1");
-        alpha2 = alpha("127.0.0.7", ALPHA2_HTTP, "alpha2");
-        beta = configured(new LaunchedServer("127.0.0.8", CMTP_PORT, BETA_HTTP, LaunchedServer.freshDataDir("scaleout-beta"),
-                "beta.test", "pw-beta"));
+        database = servers.manage(new org.postgresql.Driver().connect(alphaDatabase, properties));
+        alpha1 = alpha("127.0.0.6", "alpha1");
+        alpha2 = alpha("127.0.0.7", "alpha2");
+        beta = configured(servers.newServer("scaleout-beta", "127.0.0.8", CMTP_PORT, "beta.test", "pw-beta"));
         // All at once: the two alpha instances race to migrate the schema and to make the
         // server key and the admin credential on the same empty database.
-        List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (LaunchedServer server : List.of(alpha1, alpha2, beta)) {
-            starts.add(CompletableFuture.runAsync(() -> start(server)));
-        }
-        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(6, TimeUnit.MINUTES);
-        alpha1Admin = new AdminClient(alpha1.http(), "admin", "pw-alpha");
-        alpha2Admin = new AdminClient(alpha2.http(), "admin", "pw-alpha");
-        betaAdmin = new AdminClient(beta.http(), "admin", "pw-beta");
+        servers.start(alpha1, alpha2, beta);
+        alpha1Admin = alpha1.admin();
+        alpha2Admin = alpha2.admin();
+        betaAdmin = beta.admin();
         alpha1Admin.createAccount("alice", "alice's password");
         betaAdmin.createAccount("bob", "bob's password");
-        alphaKey = serverKey(alpha1Admin);
+        alphaKey = alpha1.serverKey();
     }
 
-    @AfterAll
-    static void stopAll() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alpha1, alpha2, beta, dns, database}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-    }
-
-    private static LaunchedServer alpha(String address, int httpPort, String name) throws Exception {
-        Path data = LaunchedServer.freshDataDir("scaleout-" + name);
-        return configured(new LaunchedServer(address, CMTP_PORT, httpPort, data, "alpha.test", "pw-alpha"))
+    private static LaunchedServer alpha(String address, String name) throws Exception {
+        return configured(servers.newServer("scaleout-" + name, address, CMTP_PORT, "alpha.test", "pw-alpha"))
                 .with("CMTP_DB_URL", alphaDatabase)
                 .with("CMTP_DB_USER", PostgresDatabases.user())
                 .with("CMTP_RELAY_LEASE", Integer.toString(LEASE));
@@ -166,7 +150,7 @@ class ScaleOutIT {
     @Test
     @Order(1)
     void bothInstancesAreOneDomainWithOneKeyOneAdminAndOneMailbox() throws Exception {
-        assertArrayEquals(alphaKey, serverKey(alpha2Admin), "both instances sign with the one stored key");
+        assertArrayEquals(alphaKey, alpha2.serverKey(), "both instances sign with the one stored key");
         String logs = alpha1.log() + alpha2.log();
         assertEquals(1, occurrences(logs, "CMTP schema migrated to version 1"), "the schema was migrated once");
         assertEquals(1, occurrences(logs, "CMTP server key created"), "one key was made (the other instance's lost)");
@@ -344,10 +328,6 @@ class ScaleOutIT {
 
     private static JsonArray messages(AdminClient admin, String account) throws Exception {
         return admin.get("/api/accounts/" + account + "/messages?max=1000").json().asJsonArray();
-    }
-
-    private static byte[] serverKey(AdminClient admin) throws Exception {
-        return HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
     }
 
     /** A sample of this instance's Prometheus metrics, 0 when absent. */
