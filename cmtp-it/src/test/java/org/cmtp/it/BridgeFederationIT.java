@@ -9,11 +9,13 @@ import java.time.Duration;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.server.dns.LoopbackDnsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code cmtp bridge} across two federated domains (issue #17): a.test on 127.0.0.111 and
@@ -35,13 +37,13 @@ class BridgeFederationIT {
             """;
     /** Ports of this run (FreePorts); the CMTP port is both domains' (their MX port). */
     private static final int CMTP_PORT = FreePorts.take();
-    private static final int DNS_PORT = FreePorts.take();
-    private static final int A_HTTP = FreePorts.take();
-    private static final int B_HTTP = FreePorts.take();
     private static final int ALICE_IMAP = FreePorts.take();
     private static final int ALICE_SMTP = FreePorts.take();
     private static final int BOB_IMAP = FreePorts.take();
     private static final int BOB_SMTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private LoopbackDnsServer dns;
     private LaunchedServer a;
@@ -51,14 +53,15 @@ class BridgeFederationIT {
 
     @BeforeAll
     void start() throws Exception {
-        dns = LoopbackDnsServer.start(DNS_PORT, LoopbackDnsServer.zone("a.test.", ZONE.formatted("a.test", "127.0.0.111")),
-                LoopbackDnsServer.zone("b.test.", ZONE.formatted("b.test", "127.0.0.112")));
-        a = domain("a.test", "127.0.0.111", A_HTTP, "pw-bridge-a").start();
-        b = domain("b.test", "127.0.0.112", B_HTTP, "pw-bridge-b").start();
-        AdminClient aAdmin = new AdminClient(a.http(), "admin", "pw-bridge-a");
+        dns = servers.manage(LoopbackDnsServer.start(LoopbackDnsServer.zone("a.test.", ZONE.formatted("a.test", "127.0.0.111")),
+                LoopbackDnsServer.zone("b.test.", ZONE.formatted("b.test", "127.0.0.112"))));
+        a = domain("a.test", "127.0.0.111", "pw-bridge-a");
+        b = domain("b.test", "127.0.0.112", "pw-bridge-b");
+        servers.start(a, b);
+        AdminClient aAdmin = a.admin();
         aAdmin.createAccount("alice", "alice-password-1234");
         aAdmin.createAccount("carol", "carol-password-1234");
-        new AdminClient(b.http(), "admin", "pw-bridge-b").createAccount("bob", "bob-password-123456");
+        b.admin().createAccount("bob", "bob-password-123456");
         Path configs = Files.createDirectories(Path.of("target", "bridge-federation-config"));
         alice = new BridgeIT.BridgeProcess(a, "alice@a.test", "alice-password-1234",
                 BridgeIT.fresh(configs.resolve("alice")), "127.0.0.111", ALICE_IMAP, ALICE_SMTP);
@@ -66,9 +69,8 @@ class BridgeFederationIT {
                 "127.0.0.112", BOB_IMAP, BOB_SMTP);
     }
 
-    private LaunchedServer domain(String name, String address, int httpPort, String adminPassword) throws Exception {
-        return new LaunchedServer(address, CMTP_PORT, httpPort, LaunchedServer.freshDataDir("bridge-" + name), name,
-                adminPassword)
+    private LaunchedServer domain(String name, String address, String adminPassword) throws Exception {
+        return servers.newServer("bridge-" + name, address, CMTP_PORT, name, adminPassword)
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(CMTP_PORT))
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.111/32,127.0.0.112/32")
@@ -77,9 +79,10 @@ class BridgeFederationIT {
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32");
     }
 
+    /** The bridges, before the extension closes the servers and the DNS server. */
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alice, bob, a, b, dns}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {alice, bob}) {
             if (closeable != null) {
                 closeable.close();
             }

@@ -22,6 +22,7 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code cmtp bridge} (issue #17) driven by mail programs no one here wrote: Python's
@@ -45,9 +47,7 @@ class BridgeIT {
     private static final String ALICE_PASSWORD = "alice-password-1234";
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTPS_PORT = FreePorts.take();
+    /** Ports of this run (FreePorts); the server's CMTP and HTTPS ports are its own (LaunchedServers). */
     private static final int PLAIN_HTTP_PORT = FreePorts.take();
     private static final int RECORDER_PORT = FreePorts.take();
     private static final int GATEWAY_PORT = FreePorts.take();
@@ -58,6 +58,9 @@ class BridgeIT {
     private static final int BOB_SMTP = FreePorts.take();
     private static final int RECORDED_IMAP = FreePorts.take();
     private static final int RECORDED_SMTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private LaunchedServer server;
     /** Between a bridge and the server's plain HTTP port: shows the session token the bridge uses. */
@@ -159,13 +162,14 @@ class BridgeIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = new LaunchedServer(HOST, CMTP_PORT, HTTPS_PORT, LaunchedServer.freshDataDir("bridge"), DOMAIN, ADMIN_PASSWORD)
+        server = servers.newServer("bridge", HOST, FreePorts.take(), DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_MAX_MESSAGE_SIZE", "2097152")
                 .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(PLAIN_HTTP_PORT))
                 .with("CMTP_SMTP_GATEWAY", "true")
                 .with("CMTP_SMTP_GATEWAY_BIND", HOST)
-                .with("CMTP_SMTP_GATEWAY_PORT", Integer.toString(GATEWAY_PORT)).start();
-        AdminClient admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
+                .with("CMTP_SMTP_GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
+        servers.start(server);
+        AdminClient admin = server.admin();
         admin.createAccount("alice", ALICE_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
         Path configs = Files.createDirectories(Path.of("target", "bridge-config"));
@@ -179,9 +183,10 @@ class BridgeIT {
         return Files.createDirectories(directory);
     }
 
+    /** The bridges and the proxy (made and replaced across tests), before the extension closes the server. */
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {recorded, recorder, alice, bob, server}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {recorded, recorder, alice, bob}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -196,13 +201,13 @@ class BridgeIT {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         StringBuffer output = new StringBuffer();
-        BridgeProcess.pump(process.getInputStream(), output);
+        Thread pump = BridgeProcess.pump(process.getInputStream(), output);
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish:\n" + output);
         }
         process.waitFor();
-        Thread.sleep(100); // the pump's last line
+        pump.join(5000); // the pump's last line: it ends at the end of the output (bounded: a daemon may keep the pipe)
         String text = output.toString();
         System.out.println("$ " + String.join(" ", command) + "\n" + text);
         assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + text);
@@ -315,7 +320,8 @@ class BridgeIT {
             }, WAIT, "neomutt lists the subject");
             System.out.println("neomutt's index through the bridge:\n" + screen[0]);
             run(Duration.ofSeconds(30), concat(tmux, "send-keys", "-t", session, "l"));
-            Thread.sleep(500); // the limit prompt (no condition to await on a prompt's echo besides the screen)
+            Await.until(() -> capture(tmux, session).contains("Limit to messages matching:"), WAIT,
+                    "neomutt's limit prompt");
             run(Duration.ofSeconds(30), concat(tmux, "send-keys", "-t", session, "~s neomutt", "Enter"));
             Await.until(() -> {
                 String limited = capture(tmux, session);
