@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import org.cmtp.it.support.AdminClient;
@@ -41,6 +41,7 @@ import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.PrivatePostfix;
 import org.cmtp.it.support.WebmailPage;
 
@@ -59,10 +60,11 @@ class SmtpGatewayIT {
     private static final String HOST = "127.0.0.121";
     private static final int POSTFIX_PORT = FreePorts.take();
     private static final int GATEWAY_PORT = FreePorts.take();
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTPS_PORT = FreePorts.take();
     private static final int PLAIN_HTTP_PORT = FreePorts.take();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private PrivatePostfix postfix;
     private LaunchedServer server;
@@ -70,30 +72,17 @@ class SmtpGatewayIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = server(LaunchedServer.freshDataDir("gateway-b")).start();
-        admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
-        admin.createAccount("bob", BOB_PASSWORD);
-        postfix = new PrivatePostfix("postfix-gateway", "127.0.0.120:" + POSTFIX_PORT,
-                Map.of("b.test", "smtp:[" + HOST + "]:" + GATEWAY_PORT), "smtp-only.test", List.of("carol"),
-                List.of()).start();
-    }
-
-    private static LaunchedServer server(Path data) {
-        return new LaunchedServer(HOST, CMTP_PORT, HTTPS_PORT, data, "b.test", ADMIN_PASSWORD)
+        server = servers.newServer("gateway-b", HOST, FreePorts.take(), "b.test", ADMIN_PASSWORD)
                 .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(PLAIN_HTTP_PORT))
                 .with("CMTP_SMTP_GATEWAY", "true")
                 .with("CMTP_SMTP_GATEWAY_BIND", HOST)
                 .with("CMTP_SMTP_GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (postfix != null) {
-            postfix.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        servers.start(server);
+        admin = server.admin();
+        admin.createAccount("bob", BOB_PASSWORD);
+        postfix = servers.manage(new PrivatePostfix("postfix-gateway", "127.0.0.120:" + POSTFIX_PORT,
+                Map.of("b.test", "smtp:[" + HOST + "]:" + GATEWAY_PORT), "smtp-only.test", List.of("carol"),
+                List.of())).start();
     }
 
     private static byte[] mime(String subject, String text, String attachmentName, byte[] attachment) throws Exception {
@@ -139,7 +128,7 @@ class SmtpGatewayIT {
         Files.createDirectories(work);
         Map<String, String> environment = Map.of("CMTP_CONFIG_DIR", work.resolve("config").toString(),
                 "CMTP_PASSWORD", BOB_PASSWORD);
-        String[] global = {"--server", HOST + ":" + CMTP_PORT, "--api", "http://" + HOST + ":" + PLAIN_HTTP_PORT + "/"};
+        String[] global = {"--server", HOST + ":" + server.cmtpPort(), "--api", server.plainHttp().toString()};
         Run signin = CommandLineClient.run(environment, global, "signin", "bob@b.test");
         assertEquals(0, signin.exit(), signin.toString());
         Run inbox = CommandLineClient.run(environment, global, "inbox");
@@ -211,7 +200,9 @@ class SmtpGatewayIT {
         server.kill();
         boolean storedFirst = server.log().contains("SMTP gateway stored message");
         System.out.println("SmtpGatewayIT: killed " + (storedFirst ? "after the commit" : "before the commit"));
-        server = server(server.dataDir()).start();
+        // started again as the same object (not servers.again, which would close it after this
+        // test): the later tests use it, and the extension closes it after the class
+        servers.start(server);
         postfix.flush();
         Await.until(() -> {
             JsonArray m = bobsMessages();

@@ -26,13 +26,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import org.cmtp.crypto.Blake2b;
@@ -42,6 +42,7 @@ import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PrivatePostfix;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -67,7 +68,6 @@ class SmtpOutboundIT {
     private static final String SMTP_ONLY_HOST = "127.0.0.162";
     private static final int CMTP_PORT = FreePorts.take();
     private static final int SMTP_PORT = FreePorts.take();
-    private static final int DNS_PORT = FreePorts.take();
     private static final int QUEUE_LIFETIME = 25;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String ZONE = """
@@ -79,6 +79,9 @@ class SmtpOutboundIT {
             mx IN A %2$s
             """;
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private LoopbackDnsServer dns;
     private PrivatePostfix postfix;
     private LaunchedServer alpha;
@@ -89,43 +92,33 @@ class SmtpOutboundIT {
 
     @BeforeAll
     void start() throws Exception {
-        dns = LoopbackDnsServer.start(DNS_PORT,
+        dns = servers.manage(LoopbackDnsServer.start(
                 LoopbackDnsServer.zone("alpha.test.", ZONE.formatted("alpha.test", ALPHA_HOST)),
                 LoopbackDnsServer.zone("cmtp.test.", ZONE.formatted("cmtp.test", CMTP_HOST)),
-                LoopbackDnsServer.zone("smtp-only.test.", ZONE.formatted("smtp-only.test", SMTP_ONLY_HOST)));
-        postfix = new PrivatePostfix("postfix-outbound", SMTP_ONLY_HOST + ":" + SMTP_PORT,
-                Map.of("unused.test", "discard:"), "smtp-only.test", List.of("user"), List.of()).start();
-        alpha = server("alpha.test", ALPHA_HOST, FreePorts.take(), "outbound-alpha")
+                LoopbackDnsServer.zone("smtp-only.test.", ZONE.formatted("smtp-only.test", SMTP_ONLY_HOST))));
+        postfix = servers.manage(new PrivatePostfix("postfix-outbound", SMTP_ONLY_HOST + ":" + SMTP_PORT,
+                Map.of("unused.test", "discard:"), "smtp-only.test", List.of("user"), List.of())).start();
+        alpha = server("alpha.test", ALPHA_HOST, "outbound-alpha")
                 .with("CMTP_SMTP_MX_PORT", Integer.toString(SMTP_PORT))
                 .with("CMTP_RETRY_INITIAL", "2")
                 .with("CMTP_RETRY_MAX", "4")
                 .with("CMTP_QUEUE_LIFETIME", Integer.toString(QUEUE_LIFETIME));
-        cmtp = server("cmtp.test", CMTP_HOST, FreePorts.take(), "outbound-cmtp");
-        alpha.start();
-        cmtp.start();
-        alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-outbound");
-        cmtpAdmin = new AdminClient(cmtp.http(), "admin", "pw-outbound");
+        cmtp = server("cmtp.test", CMTP_HOST, "outbound-cmtp");
+        servers.start(alpha, cmtp);
+        alphaAdmin = alpha.admin();
+        cmtpAdmin = cmtp.admin();
         alphaAdmin.createAccount("alice", "alice's password");
         cmtpAdmin.createAccount("bob", "bob's password");
         work = LaunchedServer.freshDataDir("outbound-cli");
         Files.createDirectories(work);
     }
 
-    private LaunchedServer server(String domain, String host, int httpPort, String data) throws Exception {
-        return new LaunchedServer(host, CMTP_PORT, httpPort, LaunchedServer.freshDataDir(data), domain, "pw-outbound")
-                .with("CMTP_DNS_SERVERS", "127.0.0.1:" + DNS_PORT)
+    private LaunchedServer server(String domain, String host, String data) throws Exception {
+        return servers.newServer(data, host, CMTP_PORT, domain, "pw-outbound")
+                .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(CMTP_PORT))
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.160/29")
                 .with("CMTP_KEY_CACHE_TTL", "1");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alpha, cmtp, postfix, dns}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
     }
 
     @Test
@@ -366,8 +359,7 @@ class SmtpOutboundIT {
 
     /** MAIL to alpha from a loopback (trusted) client, answered SUCCESS: queued. */
     private void send(MailBytes mail) throws Exception {
-        byte[] alphaKey = HexFormat.of().parseHex(alphaAdmin.get("/api/server").json().asJsonObject()
-                .getString("publicKey"));
+        byte[] alphaKey = alpha.serverKey();
         try (RawCmtpConnection connection = new RawCmtpConnection(ALPHA_HOST, CMTP_PORT)) {
             connection.readText();
             Replies.expectStatus(connection.send(mail.command()), "SUCCESS", Blake2b.hash512(mail.message()), alphaKey);
