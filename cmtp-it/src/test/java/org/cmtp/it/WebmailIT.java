@@ -42,6 +42,7 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.TestHttp;
 import org.cmtp.it.support.UserApiClient;
@@ -50,12 +51,12 @@ import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.message.PlaintextBody;
 import org.cmtp.protocol.StatusWord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -89,6 +90,9 @@ class WebmailIT {
     private static final Path BOB_DOWNLOADS = Path.of("target/webmail-downloads/bob");
     private static final Path FILES = Path.of("target/webmail-files");
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static LaunchedServer server;
     private static AdminClient admin;
     private static byte[] serverKey;
@@ -107,29 +111,18 @@ class WebmailIT {
             Directories.delete(dir);
             Files.createDirectories(dir);
         }
-        server = new LaunchedServer("127.0.0.82", FreePorts.take(), FreePorts.take(), LaunchedServer.freshDataDir("webmail"), DOMAIN,
-                ADMIN_PASSWORD)
+        server = servers.newServer("webmail", DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_MAX_MESSAGE_SIZE", "4194304")
-                .with("CMTP_SIGNIN_RATE", "1000")
-                .start();
-        admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+                .with("CMTP_SIGNIN_RATE", "1000");
+        servers.start(server);
+        admin = server.admin();
+        serverKey = server.serverKey();
         admin.createAccount("alice", ALICE_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
         alice = HeadlessChromium.start(ALICE_DOWNLOADS, FreePorts.take(), true);
+        servers.manage(alice::quit);
         bob = HeadlessChromium.start(BOB_DOWNLOADS, FreePorts.take(), true);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (ChromeDriver browser : new ChromeDriver[] {alice, bob}) {
-            if (browser != null) {
-                browser.quit();
-            }
-        }
-        if (server != null) {
-            server.close();
-        }
+        servers.manage(bob::quit);
     }
 
     @Test
