@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.cmtp.client.CmtpClient;
@@ -19,9 +18,11 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.message.MailAddress;
 import org.cmtp.protocol.StatusWord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -50,77 +51,79 @@ class WebmailBenchmark {
     private static final String PASSWORD = "benchmark passphrase";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     @Test
     void webmailFigures() throws Exception {
-        Path data = LaunchedServer.freshDataDir("webmail-bench");
-        try (LaunchedServer server = new LaunchedServer("127.0.0.83", FreePorts.take(), FreePorts.take(), data, DOMAIN, "bench-admin-pw")
-                .with("CMTP_SIGNIN_RATE", "1000").start()) {
-            AdminClient admin = new AdminClient(server.http(), "admin", "bench-admin-pw");
-            admin.createAccount("reader", PASSWORD);
-            byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
-            MailAddress reader = new MailAddress("reader", DOMAIN);
-            try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(server.host(), server.cmtpPort()), TIMEOUT,
-                    TIMEOUT)) {
-                MailSender sender = new MailSender(client, serverKey, Clock.systemUTC());
-                // the oldest: 1 MiB of text, on the inbox's second page (so that opening it is cold)
-                StringBuilder big = new StringBuilder(1 << 20);
-                while (big.length() < (1 << 20)) {
-                    big.append("Line ").append(big.length()).append(" of a long message, to be read in the page.\n");
-                }
-                big.setLength(1 << 20);
-                send(sender, reader, "The long one", big.toString());
-                for (int i = 1; i <= 100; i++) {
-                    send(sender, reader, "Subject number " + i, "Short message " + i + ".\n");
-                }
+        LaunchedServer server = servers.newServer("webmail-bench", DOMAIN, "bench-admin-pw")
+                .with("CMTP_SIGNIN_RATE", "1000");
+        servers.start(server);
+        AdminClient admin = server.admin();
+        admin.createAccount("reader", PASSWORD);
+        byte[] serverKey = server.serverKey();
+        MailAddress reader = new MailAddress("reader", DOMAIN);
+        try (CmtpClient client = CmtpClient.connect(new InetSocketAddress(server.host(), server.cmtpPort()), TIMEOUT,
+                TIMEOUT)) {
+            MailSender sender = new MailSender(client, serverKey, Clock.systemUTC());
+            // the oldest: 1 MiB of text, on the inbox's second page (so that opening it is cold)
+            StringBuilder big = new StringBuilder(1 << 20);
+            while (big.length() < (1 << 20)) {
+                big.append("Line ").append(big.length()).append(" of a long message, to be read in the page.\n");
             }
-            long bigId = admin.get("/api/accounts/reader/messages?first=0&max=200").json().asJsonArray().stream()
-                    .map(m -> m.asJsonObject()).max(java.util.Comparator.comparingLong(m -> m.getJsonNumber("size").longValue()))
-                    .orElseThrow().getJsonNumber("id").longValue();
+            big.setLength(1 << 20);
+            send(sender, reader, "The long one", big.toString());
+            for (int i = 1; i <= 100; i++) {
+                send(sender, reader, "Subject number " + i, "Short message " + i + ".\n");
+            }
+        }
+        long bigId = admin.get("/api/accounts/reader/messages?first=0&max=200").json().asJsonArray().stream()
+                .map(m -> m.asJsonObject()).max(java.util.Comparator.comparingLong(m -> m.getJsonNumber("size").longValue()))
+                .orElseThrow().getJsonNumber("id").longValue();
 
-            ChromeDriver browser = HeadlessChromium.start(Path.of("target/webmail-bench-downloads"), FreePorts.take());
-            try {
-                browser.get(server.http().resolve("/mail/").toString());
-                // the page size is a preference the page keeps: 100 from now on
+        ChromeDriver browser = HeadlessChromium.start(Path.of("target/webmail-bench-downloads"), FreePorts.take());
+        try {
+            browser.get(server.http().resolve("/mail/").toString());
+            // the page size is a preference the page keeps: 100 from now on
+            signIn(browser);
+            ready(browser, "inbox");
+            new Select(browser.findElement(By.id("page-size"))).selectByValue("100");
+            ready(browser, "inbox");
+            assertEquals(100, browser.findElements(By.cssSelector("#view a[data-id]")).size());
+            browser.findElement(By.id("signout")).click();
+
+            List<Long> signIns = new ArrayList<>();
+            List<Long> inboxes = new ArrayList<>();
+            List<Long> bigOpens = new ArrayList<>();
+            for (int run = 0; run < RUNS; run++) {
+                poll(browser).until(d -> d.findElement(By.id("signin-address")).isDisplayed());
+                long start = System.nanoTime();
                 signIn(browser);
+                poll(browser).until(d -> d.findElement(By.id("app")).isDisplayed());
+                long signedIn = System.nanoTime();
                 ready(browser, "inbox");
-                new Select(browser.findElement(By.id("page-size"))).selectByValue("100");
-                ready(browser, "inbox");
-                assertEquals(100, browser.findElements(By.cssSelector("#view a[data-id]")).size());
+                long inbox = System.nanoTime();
+                String text = browser.findElement(By.cssSelector("#view table")).getText();
+                assertTrue(text.contains("Subject number 100") && text.contains("Subject number 2"), text);
+                assertTrue(!text.contains("decrypting"), text);
+
+                long open = System.nanoTime();
+                ((JavascriptExecutor) browser).executeScript("location.hash = '#/message/" + bigId + "'");
+                ready(browser, "message-" + bigId);
+                long shown = System.nanoTime();
+                String shownText = (String) ((JavascriptExecutor) browser).executeScript(
+                        "return document.getElementById('msg-text').textContent.slice(0, 200)");
+                assertTrue(shownText.startsWith("Line 5 of a long message"), shownText);
+                signIns.add(signedIn - start);
+                inboxes.add(inbox - signedIn);
+                bigOpens.add(shown - open);
                 browser.findElement(By.id("signout")).click();
-
-                List<Long> signIns = new ArrayList<>();
-                List<Long> inboxes = new ArrayList<>();
-                List<Long> bigOpens = new ArrayList<>();
-                for (int run = 0; run < RUNS; run++) {
-                    poll(browser).until(d -> d.findElement(By.id("signin-address")).isDisplayed());
-                    long start = System.nanoTime();
-                    signIn(browser);
-                    poll(browser).until(d -> d.findElement(By.id("app")).isDisplayed());
-                    long signedIn = System.nanoTime();
-                    ready(browser, "inbox");
-                    long inbox = System.nanoTime();
-                    String text = browser.findElement(By.cssSelector("#view table")).getText();
-                    assertTrue(text.contains("Subject number 100") && text.contains("Subject number 2"), text);
-                    assertTrue(!text.contains("decrypting"), text);
-
-                    long open = System.nanoTime();
-                    ((JavascriptExecutor) browser).executeScript("location.hash = '#/message/" + bigId + "'");
-                    ready(browser, "message-" + bigId);
-                    long shown = System.nanoTime();
-                    String shownText = (String) ((JavascriptExecutor) browser).executeScript(
-                            "return document.getElementById('msg-text').textContent.slice(0, 200)");
-                    assertTrue(shownText.startsWith("Line 5 of a long message"), shownText);
-                    signIns.add(signedIn - start);
-                    inboxes.add(inbox - signedIn);
-                    bigOpens.add(shown - open);
-                    browser.findElement(By.id("signout")).click();
-                }
-                print("sign-in (click to mailbox shown)", signIns, 1500);
-                print("inbox of 100 subjects decrypted and shown", inboxes, 1000);
-                print("1 MiB message decrypted and shown", bigOpens, 500);
-            } finally {
-                browser.quit();
             }
+            print("sign-in (click to mailbox shown)", signIns, 1500);
+            print("inbox of 100 subjects decrypted and shown", inboxes, 1000);
+            print("1 MiB message decrypted and shown", bigOpens, 500);
+        } finally {
+            browser.quit();
         }
     }
 
