@@ -40,14 +40,15 @@ import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.CommandLineClient.Run;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.UserApiClient;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Account holders read and send their own mail through the user API, on two instances of
@@ -67,8 +68,8 @@ class UserApiIT {
     private static final String BOB_PASSWORD = "bob-password-123456";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** far.test's CMTP port, which users.test routes to. */
-    private static final int FAR_CMTP = FreePorts.take();
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private LaunchedServer first;
     private LaunchedServer second;
@@ -79,40 +80,32 @@ class UserApiIT {
 
     @BeforeAll
     void startTwoInstances() throws Exception {
-        far = new LaunchedServer("127.0.0.1", FAR_CMTP, FreePorts.take(), LaunchedServer.freshDataDir("userapi-far"), "far.test",
-                ADMIN_PASSWORD).start();
-        new AdminClient(far.http(), "admin", ADMIN_PASSWORD).createAccount("zoe", "zoe-password-123456");
+        far = servers.newServer("userapi-far", "far.test", ADMIN_PASSWORD);
         String database = PostgresDatabases.recreate(PostgresDatabases.name("userapi"));
         // a plain HTTP port besides HTTPS, so that the recording proxy of the CLI test below
         // sees the very bytes the CLI sends, not ciphertext that would hide a leaked secret
-        first = instance("127.0.0.1", FreePorts.take(), FreePorts.take(), "userapi-1", database)
-                .with("CMTP_PLAIN_HTTP_PORT", Integer.toString(FreePorts.take())).start();
-        second = instance("127.0.0.1", FreePorts.take(), FreePorts.take(), "userapi-2", database).start();
-        admin = new AdminClient(first.http(), "admin", ADMIN_PASSWORD);
-        serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        first = instance("userapi-1", database).with("CMTP_PLAIN_HTTP_PORT", Integer.toString(FreePorts.take()));
+        second = instance("userapi-2", database);
+        // far.test beside the first instance; the second after the first has made the shared schema
+        servers.start(far, first);
+        servers.start(second);
+        far.admin().createAccount("zoe", "zoe-password-123456");
+        admin = first.admin();
+        serverKey = first.serverKey();
         admin.createAccount("alice", ALICE_PASSWORD);
         admin.createAccount("bob", BOB_PASSWORD);
     }
 
-    private static LaunchedServer instance(String host, int cmtp, int http, String name, String database) throws Exception {
-        return new LaunchedServer(host, cmtp, http, LaunchedServer.freshDataDir(name), DOMAIN, ADMIN_PASSWORD)
+    private LaunchedServer instance(String name, String database) throws Exception {
+        return servers.newServer(name, DOMAIN, ADMIN_PASSWORD)
                 .with("CMTP_DB_URL", database)
                 .with("CMTP_DB_USER", PostgresDatabases.user())
                 .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32")
                 .with("CMTP_MAX_MESSAGE_SIZE", "1048576")
-                .with("CMTP_ROUTES", "far.test=127.0.0.1:" + FAR_CMTP)
+                .with("CMTP_ROUTES", "far.test=" + far.host() + ":" + far.cmtpPort())
                 .with("CMTP_RETRY_INITIAL", "3600")
                 // every test signs in from 127.0.0.1, many times; signInIsRateLimited sets its own server
                 .with("CMTP_SIGNIN_RATE", "1000");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (LaunchedServer server : new LaunchedServer[] {first, second, far}) {
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 
     // ---- the client, from README "Users", with libsodium --------------------------------
@@ -429,7 +422,7 @@ class UserApiIT {
                     "zoe@far.test", "--subject", "from outside", "--text", "via the user API"}));
             assertEquals(0, send.exit(), send.toString());
             assertTrue(send.out().startsWith("SUCCESS zoe@far.test "), "queued for far.test: " + send);
-            AdminClient farAdmin = new AdminClient(far.http(), "admin", ADMIN_PASSWORD);
+            AdminClient farAdmin = far.admin();
             org.cmtp.it.support.Await.until(() -> {
                 try {
                     return farAdmin.get("/api/accounts/zoe/messages").body().contains("frank@users.test");
