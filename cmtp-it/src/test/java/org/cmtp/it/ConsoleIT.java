@@ -23,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
@@ -38,14 +37,15 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HeadlessChromium;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.TestHttp;
 import org.cmtp.message.MailAddress;
 import org.cmtp.message.Message;
 import org.cmtp.protocol.SignedStatus;
 import org.cmtp.protocol.StatusWord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -67,11 +67,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsoleIT {
 
     /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
-    private static final int FAR_CMTP = FreePorts.take();
-    private static final int FAR_HTTP = FreePorts.take();
     private static final int CHROMEDRIVER_PORT = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "console.test";
     private static final String PASSWORD = "console-admin-pw";
@@ -88,44 +87,20 @@ class ConsoleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = Path.of(System.getProperty("it.data.dir", "target/it-data")).resolveSibling("console");
-        Path farData = data.resolveSibling("console-far");
-        for (Path dir : new Path[] {data, farData, DOWNLOADS, SCREENSHOTS}) {
+        for (Path dir : new Path[] {DOWNLOADS, SCREENSHOTS}) {
             Directories.delete(dir);
             Files.createDirectories(dir);
         }
-        server = new LaunchedServer("127.0.0.1", CMTP_PORT, HTTP_PORT, data, DOMAIN, PASSWORD)
+        far = servers.newServer("console-far", "far.test", "far-admin-pw");
+        server = servers.newServer("console", DOMAIN, PASSWORD)
                 // routed.test for the DNS page (nothing listens there); far.test is the other server
-                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001,far.test=127.0.0.1:" + FAR_CMTP)
+                .with("CMTP_ROUTES", "routed.test=127.0.0.3:9001,far.test=" + far.host() + ":" + far.cmtpPort())
                 // a queued message stays queued for the queue page: its first retry is far away
                 .with("CMTP_RETRY_INITIAL", "3600");
-        far = new LaunchedServer("127.0.0.1", FAR_CMTP, FAR_HTTP, farData, "far.test", "far-admin-pw");
         // both boots at once: each takes a minute or more on this machine
-        Thread farStart = new Thread(() -> {
-            try {
-                far.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        farStart.start();
-        server.start();
-        farStart.join();
-        admin = new AdminClient(server.http(), "admin", PASSWORD);
-        new AdminClient(far.http(), "admin", "far-admin-pw").createAccount("henry", "henry's password");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (far != null) {
-            far.close();
-        }
+        servers.start(server, far);
+        admin = server.admin();
+        far.admin().createAccount("henry", "henry's password");
     }
 
     @Test
@@ -212,6 +187,7 @@ class ConsoleIT {
     @Test
     void anOperatorManagesTheServerInTheConsole() throws Exception {
         browser = HeadlessChromium.start(DOWNLOADS, CHROMEDRIVER_PORT);
+        servers.manage(browser::quit);
         wait = new WebDriverWait(browser, TIMEOUT);
         browser.get(server.http().toString());
 
@@ -349,8 +325,7 @@ class ConsoleIT {
             assertTrue(client.keyRequest(new MailAddress("henry", "far.test"), serverKey).isPresent(),
                     "henry's key, relayed from far.test's server");
         }
-        String farKey = new AdminClient(far.http(), "admin", "far-admin-pw").get("/api/server").json().asJsonObject()
-                .getString("publicKey");
+        String farKey = far.admin().get("/api/server").json().asJsonObject().getString("publicKey");
         navigate("Known servers", "Known servers");
         WebElement pin = visible(By.xpath("//tbody/tr[td[1][normalize-space(.)='far.test']]"));
         assertTrue(pin.getText().contains(farKey), pin.getText());
@@ -409,7 +384,7 @@ class ConsoleIT {
     }
 
     private static byte[] serverKey() throws Exception {
-        return HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        return server.serverKey();
     }
 
     private static long size(Path file) {
