@@ -22,18 +22,19 @@ import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.message.Message;
 import org.cmtp.message.PlaintextBody;
 import org.cmtp.server.dns.LoopbackDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Promises of the relay (PROTOCOL.md §6, §7; README settings) that had no test: the
@@ -52,12 +53,13 @@ class RelayPromisesIT {
 
     /** Ports of this run (FreePorts). */
     private static final int DNS_PORT = FreePorts.take();
-    private static final int ALPHA_CMTP = FreePorts.take();
-    private static final int ALPHA_HTTP = FreePorts.take();
-    private static final int BETA_HTTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String ALPHA_HOST = "127.0.0.150";
     private static final String BETA_HOST = "127.0.0.151";
+    /** beta's CMTP port, which alpha dials for every MX (CMTP_MX_PORT). */
     private static final int MX_PORT = FreePorts.take();
     private static final int DIFFICULTY = 12;
     private static final int RETRY_INITIAL = 4;
@@ -79,28 +81,26 @@ class RelayPromisesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dns = LoopbackDnsServer.start(DNS_PORT,
+        dns = servers.manage(LoopbackDnsServer.start(DNS_PORT,
                 LoopbackDnsServer.zone("alpha.test.", ZONE.formatted("alpha.test", "@ IN MX 10 mx\nmx IN A " + ALPHA_HOST)),
                 LoopbackDnsServer.zone("beta.test.", ZONE.formatted("beta.test", "@ IN MX 10 mx\nmx IN A " + BETA_HOST)),
                 // first choice down, the second is beta
                 LoopbackDnsServer.zone("delta.test.", ZONE.formatted("delta.test",
                         "@ IN MX 10 dead\n@ IN MX 20 live\ndead IN A 127.0.0.152\nlive IN A " + BETA_HOST)),
-                LoopbackDnsServer.zone("gamma.test.", ZONE.formatted("gamma.test", "@ IN MX 10 mx\nmx IN A 127.0.0.153")));
-        alpha = server("alpha.test", ALPHA_HOST, ALPHA_CMTP, ALPHA_HTTP, "relay-promises-alpha", "pw-alpha");
-        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, BETA_HTTP, "relay-promises-beta", "pw-beta")
+                LoopbackDnsServer.zone("gamma.test.", ZONE.formatted("gamma.test", "@ IN MX 10 mx\nmx IN A 127.0.0.153"))));
+        alpha = server("relay-promises-alpha", "alpha.test", ALPHA_HOST, FreePorts.take(), "pw-alpha");
+        beta = server("relay-promises-beta", "beta.test,delta.test", BETA_HOST, MX_PORT, "pw-beta")
                 .with("CMTP_POW_DIFFICULTY", Integer.toString(DIFFICULTY));
-        alpha.start();
-        beta.start();
-        alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-alpha");
-        betaAdmin = new AdminClient(beta.http(), "admin", "pw-beta");
+        servers.start(alpha, beta);
+        alphaAdmin = alpha.admin();
+        betaAdmin = beta.admin();
         alphaAdmin.createAccount("alice", "alice's password");
         betaAdmin.createAccount("bob", "bob's password");
     }
 
-    private static LaunchedServer server(String domains, String host, int cmtpPort, int httpPort, String data,
-            String password) throws Exception {
-        return new LaunchedServer(host, cmtpPort, httpPort, LaunchedServer.freshDataDir(data), domains,
-                password)
+    private static LaunchedServer server(String data, String domains, String host, int cmtpPort, String password)
+            throws Exception {
+        return servers.newServer(data, host, cmtpPort, domains, password)
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(MX_PORT))
                 .with("CMTP_DIAL_NETWORKS", "127.0.0.150/31,127.0.0.152/31")
@@ -111,21 +111,12 @@ class RelayPromisesIT {
                 .with("CMTP_RELAY_NETWORKS", "127.0.0.1/32");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {alpha, beta, dns}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-    }
-
     // --- proof of work with D > 0, against beta launched with CMTP_POW_DIFFICULTY=12 ---
 
     @Test
     @Order(1)
     void withADifficultyAZeroFieldIsRefusedAndAFoundOneAccepted() throws Exception {
-        byte[] betaKey = serverKey(betaAdmin);
+        byte[] betaKey = beta.serverKey();
         MailBytes mail = messageWhoseZeroFieldFails();
         byte[] hash = Blake2b.hash512(mail.message());
         try (RawCmtpConnection cmtp = connectFromLoopback(beta)) {
@@ -260,12 +251,15 @@ class RelayPromisesIT {
     @Test
     @Order(5)
     void mailToADomainWhoseKeyChangedIsHeldUntilThePinIsForgotten() throws Exception {
-        String oldKey = HexFormat.of().formatHex(serverKey(betaAdmin));
+        String oldKey = HexFormat.of().formatHex(beta.serverKey());
         assertEquals(oldKey, pin("beta.test").getString("publicKey"), "pinned by the earlier relays");
         beta.close();
-        beta = server("beta.test,delta.test", BETA_HOST, MX_PORT, BETA_HTTP, "relay-promises-beta", "pw-beta").start();
+        // a new installation (its data directory made empty again) on the same MX port; a new HTTP port
+        beta = server("relay-promises-beta", "beta.test,delta.test", BETA_HOST, MX_PORT, "pw-beta");
+        servers.start(beta);
+        betaAdmin = beta.admin();
         betaAdmin.createAccount("bob", "bob's password");
-        String newKey = HexFormat.of().formatHex(serverKey(betaAdmin));
+        String newKey = HexFormat.of().formatHex(beta.serverKey());
         assertNotEquals(oldKey, newKey, "a new installation, a new key");
 
         assertEquals("SUCCESS", send(MailBytes.to("bob", "beta.test").from("alice", "alpha.test")
@@ -290,7 +284,7 @@ class RelayPromisesIT {
     // --- helpers ---
 
     private static String send(MailBytes mail) throws Exception {
-        byte[] alphaKey = serverKey(alphaAdmin);
+        byte[] alphaKey = alpha.serverKey();
         try (RawCmtpConnection cmtp = connectFromLoopback(alpha)) {
             cmtp.readText();
             cmtp.send(mail.command());
@@ -317,10 +311,6 @@ class RelayPromisesIT {
         socket.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
         socket.connect(new java.net.InetSocketAddress(server.host(), server.cmtpPort()), 5000);
         return new RawCmtpConnection(socket);
-    }
-
-    private static byte[] serverKey(AdminClient admin) throws Exception {
-        return HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
     }
 
     private static JsonArray messages(AdminClient admin, String account) throws Exception {
