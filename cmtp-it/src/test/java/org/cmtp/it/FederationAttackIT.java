@@ -18,7 +18,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -31,17 +30,18 @@ import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.HostileRemoteServer.Behaviour;
 import org.cmtp.it.support.HostileRemoteServer;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.server.dns.LoopbackDnsServer;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attacks on federation from the network, each performed against a running server over
@@ -64,10 +64,12 @@ class FederationAttackIT {
 
     /** Ports of this run (FreePorts). */
     private static final int DNS_PORT = FreePorts.take();
-    private static final int ALPHA_HTTP = FreePorts.take();
-    private static final int BETA_HTTP = FreePorts.take();
-
+    /** The one CMTP port of every address here, which the MX records point to (CMTP_MX_PORT). */
     private static final int CMTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     private static final String ALPHA = "127.0.0.51";
     private static final String BETA = "127.0.0.52";
     private static final String TWIN_RELAY = "127.0.0.53";
@@ -93,43 +95,27 @@ class FederationAttackIT {
     private static AdminClient alphaAdmin;
     private static AdminClient betaAdmin;
     private static byte[] alphaKey;
-    private static final List<AutoCloseable> fakes = new ArrayList<>();
 
     @BeforeAll
     static void startDomains() throws Exception {
-        dns = LoopbackDnsServer.start(DNS_PORT,
+        dns = servers.manage(LoopbackDnsServer.start(DNS_PORT,
                 LoopbackDnsServer.zone("alpha.test.", ZONE.formatted("alpha.test", ALPHA)),
                 LoopbackDnsServer.zone("beta.test.", ZONE.formatted("beta.test", BETA)),
                 LoopbackDnsServer.zone("mirror.test.", ZONE.formatted("mirror.test", ALPHA)),
                 LoopbackDnsServer.zone("twin.test.", ZONE.formatted("twin.test", TWIN_RELAY)),
-                LoopbackDnsServer.zone("inside.test.", ZONE.formatted("inside.test", FORBIDDEN)));
-        alpha = domain("alpha.test", ALPHA, ALPHA_HTTP)
+                LoopbackDnsServer.zone("inside.test.", ZONE.formatted("inside.test", FORBIDDEN))));
+        alpha = domain("alpha.test", ALPHA)
                 .with("CMTP_ROUTES", "pow.test=" + POW + ":" + CMTP + ",trickle.test=" + TRICKLE + ":" + CMTP
                         + ",deaf.test=" + DEAF + ":" + CMTP);
-        beta = domain("beta.test", BETA, BETA_HTTP);
-        Thread betaStarting = new Thread(() -> start(beta));
-        betaStarting.start();
-        start(alpha);
-        betaStarting.join();
-        alphaAdmin = new AdminClient(alpha.http(), "admin", "pw-attack-alpha");
-        betaAdmin = new AdminClient(beta.http(), "admin", "pw-attack-beta");
-        alphaKey = HexFormat.of().parseHex(alphaAdmin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        beta = domain("beta.test", BETA);
+        servers.start(alpha, beta);
+        alphaAdmin = alpha.admin();
+        betaAdmin = beta.admin();
+        alphaKey = alpha.serverKey();
     }
 
-    @AfterAll
-    static void stopDomains() throws Exception {
-        List<AutoCloseable> all = new ArrayList<>(fakes);
-        all.addAll(java.util.Arrays.asList(alpha, beta, dns));
-        for (AutoCloseable closeable : all) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-    }
-
-    private static LaunchedServer domain(String name, String address, int httpPort) throws IOException {
-        return new LaunchedServer(address, CMTP, httpPort, LaunchedServer.freshDataDir("attack-" + name),
-                name, "pw-attack-" + name.substring(0, name.indexOf('.')))
+    private static LaunchedServer domain(String name, String address) throws IOException {
+        return servers.newServer("attack-" + name, address, CMTP, name, "pw-attack-" + name.substring(0, name.indexOf('.')))
                 .with("CMTP_DNS_SERVERS", dns.hostAndPort())
                 .with("CMTP_MX_PORT", Integer.toString(CMTP))
                 // Loopback may be dialled here as if it were the internet, alpha's own address
@@ -140,14 +126,6 @@ class FederationAttackIT {
                 .with("CMTP_RETRY_MAX", "120")
                 .with("CMTP_KEY_CACHE_TTL", "1")
                 .with("CMTP_FOREIGN_KEY_RATE", Integer.toString(FOREIGN_KEY_RATE));
-    }
-
-    private static void start(LaunchedServer server) {
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---- item 2: key relay cannot be turned against us ------------------------------------
@@ -195,8 +173,7 @@ class FederationAttackIT {
     @Test
     @Order(4)
     void aRemoteServerPresentingOurOwnKeyIsALoopAndAnsweredKeyNotAvailable() throws Exception {
-        TcpRelay twin = TcpRelay.start(TWIN_RELAY, CMTP, ALPHA, CMTP);
-        fakes.add(twin);
+        TcpRelay twin = servers.manage(TcpRelay.start(TWIN_RELAY, CMTP, ALPHA, CMTP));
         try (RawCmtpConnection cmtp = alpha.connect()) {
             cmtp.readText();
             Replies.expectStatus(cmtp.send("KEYREQUEST\0bob\0twin.test\0"), "KEYNOTAVAILABLE", new byte[0], alphaKey);
@@ -214,8 +191,7 @@ class FederationAttackIT {
     @Test
     @Order(5)
     void anMxPointingAtAForbiddenAddressIsNeverDialled() throws Exception {
-        CountingListener inside = CountingListener.start(FORBIDDEN, CMTP);
-        fakes.add(inside);
+        CountingListener inside = servers.manage(CountingListener.start(FORBIDDEN, CMTP));
         try (RawCmtpConnection cmtp = alpha.connect()) {
             cmtp.readText();
             Replies.expectStatus(cmtp.send("KEYREQUEST\0bob\0inside.test\0"), "KEYNOTAVAILABLE", new byte[0], alphaKey);
@@ -273,10 +249,9 @@ class FederationAttackIT {
     @Test
     @Order(6)
     void hostileRemoteServersCannotStopTheRelayNorDelayAGoodDomain() throws Exception {
-        HostileRemoteServer pow = HostileRemoteServer.start(Behaviour.POW_512, POW, CMTP);
-        HostileRemoteServer trickle = HostileRemoteServer.start(Behaviour.TRICKLE, TRICKLE, CMTP);
-        HostileRemoteServer deaf = HostileRemoteServer.start(Behaviour.ZERO_WINDOW, DEAF, CMTP);
-        fakes.addAll(List.of(pow, trickle, deaf));
+        HostileRemoteServer pow = servers.manage(HostileRemoteServer.start(Behaviour.POW_512, POW, CMTP));
+        HostileRemoteServer trickle = servers.manage(HostileRemoteServer.start(Behaviour.TRICKLE, TRICKLE, CMTP));
+        HostileRemoteServer deaf = servers.manage(HostileRemoteServer.start(Behaviour.ZERO_WINDOW, DEAF, CMTP));
         betaAdmin.createAccount("bob", "bob's long password");
         byte[] large = new byte[8 * 1024 * 1024]; // far more than the socket buffers hold
         new Random(1).nextBytes(large);
