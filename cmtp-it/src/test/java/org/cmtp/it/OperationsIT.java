@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +45,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.cmtp.it.support.Await;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
@@ -53,13 +53,13 @@ import org.cmtp.it.support.Replies;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.GrafanaDashboard;
 import org.cmtp.sodium.Libsodium;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an operator runs the server with for years (issue 21): the three probes, one log
@@ -75,20 +75,15 @@ class OperationsIT {
 
     /** Ports of this run (FreePorts). */
     private static final int CHROMEDRIVER_PORT = FreePorts.take();
+    /** gone.test's server: nothing listens there. */
+    private static final String GONE_HOST = "127.0.0.133";
+    private static final int GONE_CMTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "ops.test";
     private static final String FAR = "far.test";
-    private static final String A_HOST = "127.0.0.130";
-    private static final String B_HOST = "127.0.0.131";
-    private static final String FAR_HOST = "127.0.0.132";
-    private static final String GONE_HOST = "127.0.0.133";
-    private static final int A_CMTP = FreePorts.take();
-    private static final int B_CMTP = FreePorts.take();
-    private static final int FAR_CMTP = FreePorts.take();
-    private static final int GONE_CMTP = FreePorts.take();
-    private static final int A_HTTP = FreePorts.take();
-    private static final int B_HTTP = FreePorts.take();
-    private static final int FAR_HTTP = FreePorts.take();
     static final String PASSWORD = "ops-admin-password";
     /** In every message body: it must never reach a log. */
     private static final String CONTENT_MARKER = "CONTENT-MUST-NOT-BE-LOGGED-7f3a";
@@ -104,50 +99,28 @@ class OperationsIT {
     @BeforeAll
     void start() throws Exception {
         database = PostgresDatabases.recreate(PostgresDatabases.name("ops_shared"));
-        a = instance(A_HOST, A_CMTP, A_HTTP, "ops-a").with("CMTP_LOG_FORMAT", "json")
+        far = servers.newServer("ops-far", FAR, "far-password");
+        a = instance("ops-a").with("CMTP_LOG_FORMAT", "json")
                 .with("CMTP_RETENTION_DAYS", "7").with("CMTP_RETENTION_INTERVAL", "3");
-        b = instance(B_HOST, B_CMTP, B_HTTP, "ops-b");
-        far = new LaunchedServer(FAR_HOST, FAR_CMTP, FAR_HTTP, LaunchedServer.freshDataDir("ops-far"), FAR, "far-password");
-        // A first (it migrates the schema), then B and far.test at the same time.
-        a.start();
-        CompletableFuture<Void> startB = CompletableFuture.runAsync(() -> start(b));
-        start(far);
-        startB.join();
-        adminA = new AdminClient(a.http(), "admin", PASSWORD);
-        adminB = new AdminClient(b.http(), "admin", PASSWORD);
-        serverKey = HexFormat.of().parseHex(adminA.get("/api/server").json().asJsonObject().getString("publicKey"));
+        b = instance("ops-b");
+        // A first (it migrates the schema), far.test beside it, then B.
+        servers.start(a, far);
+        servers.start(b);
+        adminA = a.admin();
+        adminB = b.admin();
+        serverKey = a.serverKey();
         adminA.createAccount("olga", "olga-password-1234");
-        new AdminClient(far.http(), "admin", "far-password").createAccount("carol", "carol-password-1234");
+        far.admin().createAccount("carol", "carol-password-1234");
     }
 
-    private LaunchedServer instance(String host, int cmtp, int http, String name) throws IOException {
-        return new LaunchedServer(host, cmtp, http, LaunchedServer.freshDataDir(name), DOMAIN, PASSWORD)
+    private LaunchedServer instance(String name) throws IOException {
+        return servers.newServer(name, DOMAIN, PASSWORD)
                 .with("CMTP_DB_URL", database)
                 .with("CMTP_DB_USER", PostgresDatabases.user())
-                .with("CMTP_ROUTES", FAR + "=" + FAR_HOST + ":" + FAR_CMTP + ",gone.test=" + GONE_HOST + ":" + GONE_CMTP)
+                .with("CMTP_ROUTES", FAR + "=" + far.host() + ":" + far.cmtpPort() + ",gone.test=" + GONE_HOST + ":" + GONE_CMTP)
                 .with("CMTP_RETRY_INITIAL", "1")
                 .with("CMTP_RETRY_MAX", "2")
                 .with("CMTP_QUEUE_LIFETIME", "4");
-    }
-
-    private static void start(LaunchedServer server) {
-        try {
-            server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (LaunchedServer server : new LaunchedServer[] {a, b, far}) {
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 
     // ---- 4. probes and logs ------------------------------------------------------------
@@ -218,7 +191,7 @@ class OperationsIT {
                 && l.contains("account=carol domain=far.test")), Duration.ofSeconds(60), "far.test's stored line");
 
         for (LaunchedServer server : List.of(a, b, far)) {
-            assertFalse(server.log().contains(CONTENT_MARKER), "no content in the log of " + server.host());
+            assertFalse(server.log().contains(CONTENT_MARKER), "no content in the log of " + server.name());
         }
     }
 
@@ -424,9 +397,9 @@ class OperationsIT {
     @Order(8)
     void aRestartWithTheSameAdminPasswordSettingKeepsThePasswordChangedSince() throws Exception {
         b.close();
-        b.start(); // still CMTP_ADMIN_PASSWORD=PASSWORD, the setting applied at its first start
-        assertEquals(401, new AdminClient(b.http(), "admin", PASSWORD).get("/api/server").status(),
-                "the unchanged setting does not undo the change");
+        b = servers.again(b); // still CMTP_ADMIN_PASSWORD=PASSWORD, the setting applied at its first start
+        servers.start(b);
+        assertEquals(401, b.admin().get("/api/server").status(), "the unchanged setting (PASSWORD) does not undo the change");
         assertEquals(200, adminB.get("/api/server").status(), "the password changed in the console holds");
         assertEquals(200, adminA.get("/api/server").status());
     }
