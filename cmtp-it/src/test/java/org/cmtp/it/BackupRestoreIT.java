@@ -27,14 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.Await;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ./cmtp-server backup DIR} in the middle of a MAIL load, and {@code restore DIR}
@@ -48,11 +49,8 @@ import org.junit.jupiter.api.Test;
  */
 class BackupRestoreIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int SOURCE_CMTP = FreePorts.take();
-    private static final int SOURCE_HTTP = FreePorts.take();
-    private static final int COPY_CMTP = FreePorts.take();
-    private static final int COPY_HTTP = FreePorts.take();
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "backup.test";
     private static final String ADMIN_PASSWORD = "backup-admin-password";
@@ -68,13 +66,14 @@ class BackupRestoreIT {
 
     @Test
     void aBackupTakenUnderLoadRestoresEveryReceiptedMessageAndNothingHalfStored() throws Exception {
-        Path data = LaunchedServer.freshDataDir("backup-source");
-        Path restored = LaunchedServer.freshDataDir("backup-restored");
+        LaunchedServer source = servers.newServer("backup-source", DOMAIN, ADMIN_PASSWORD);
+        LaunchedServer copy = servers.newServer("backup-restored", DOMAIN, ADMIN_PASSWORD);
+        Path data = source.dataDir();
+        Path restored = copy.dataDir();
         Path backup = LaunchedServer.freshDataDir("backup-copy");
-        LaunchedServer source = new LaunchedServer("127.0.0.141", SOURCE_CMTP, SOURCE_HTTP, data, DOMAIN, ADMIN_PASSWORD);
-        LaunchedServer copy = new LaunchedServer("127.0.0.142", COPY_CMTP, COPY_HTTP, restored, DOMAIN, ADMIN_PASSWORD);
         if (PostgresDatabases.enabled()) {
-            // with CMTP_DB_URL the launcher keeps bodies in the database unless told otherwise
+            // with CMTP_DB_URL the launcher keeps bodies in the database unless told otherwise;
+            // the restored instance's database is named here, since restore runs before its start
             source.with("CMTP_BODY_DIR", data.resolve("bodies").toString())
                     .with("CMTP_DB_URL", PostgresDatabases.recreate(PostgresDatabases.name("backup_source")))
                     .with("CMTP_DB_USER", PostgresDatabases.user());
@@ -82,115 +81,112 @@ class BackupRestoreIT {
                     .with("CMTP_DB_URL", PostgresDatabases.recreate(PostgresDatabases.name("backup_restored")))
                     .with("CMTP_DB_USER", PostgresDatabases.user());
         }
-        try (source; copy) {
-            source.start();
-            AdminClient admin = new AdminClient(source.http(), "admin", ADMIN_PASSWORD);
-            admin.createAccount("ann", "ann's long password");
-            admin.createAccount("bob", "bob's long password");
-            byte[] serverKey = HexFormat.of().parseHex(admin.get("/api/server").json().asJsonObject().getString("publicKey"));
+        servers.start(source);
+        AdminClient admin = source.admin();
+        admin.createAccount("ann", "ann's long password");
+        admin.createAccount("bob", "bob's long password");
+        byte[] serverKey = source.serverKey();
 
-            // bob's large messages are deleted while the backup runs
-            Random random = new Random(21);
-            List<Long> bobs = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                send(source, serverKey, "bob", randomBody(random, 200 * 1024), random);
-            }
-            for (JsonValue m : admin.get("/api/accounts/bob/messages?max=1000").json().asJsonArray()) {
-                bobs.add(m.asJsonObject().getJsonNumber("id").longValue());
-            }
-            assertEquals(8, bobs.size());
+        // bob's large messages are deleted while the backup runs
+        Random random = new Random(21);
+        List<Long> bobs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            send(source, serverKey, "bob", randomBody(random, 200 * 1024), random);
+        }
+        for (JsonValue m : admin.get("/api/accounts/bob/messages?max=1000").json().asJsonArray()) {
+            bobs.add(m.asJsonObject().getJsonNumber("id").longValue());
+        }
+        assertEquals(8, bobs.size());
 
-            AtomicBoolean loading = new AtomicBoolean(true);
-            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS + 1);
-            List<Future<?>> load = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                long seed = 100 + c;
-                load.add(clients.submit(() -> {
-                    Random own = new Random(seed);
-                    while (loading.get()) {
-                        int size = own.nextInt(3) == 0 ? 130 * 1024 + own.nextInt(200 * 1024) : 512 + own.nextInt(8192);
-                        send(source, serverKey, "ann", randomBody(own, size), own);
-                    }
-                    return null;
-                }));
-            }
-            Await.until(() -> receipted.get() >= 30, Duration.ofSeconds(180), "30 receipts before the backup");
-
-            long backupStarted = System.nanoTime();
-            // deletions all through the backup: bob's messages, then new ones as they come
-            AtomicBoolean backingUp = new AtomicBoolean(true);
-            Future<?> deletions = clients.submit(() -> {
-                for (long id : bobs) {
-                    assertEquals(204, admin.delete("/api/accounts/bob/messages/" + id).status());
-                }
-                Random own = new Random(99);
-                while (backingUp.get()) {
-                    send(source, serverKey, "bob", randomBody(own, 150 * 1024), own);
-                    for (JsonValue m : admin.get("/api/accounts/bob/messages?max=1000").json().asJsonArray()) {
-                        assertEquals(204, admin.delete("/api/accounts/bob/messages/"
-                                + m.asJsonObject().getJsonNumber("id").longValue()).status());
-                    }
+        AtomicBoolean loading = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS + 1);
+        List<Future<?>> load = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            long seed = 100 + c;
+            load.add(clients.submit(() -> {
+                Random own = new Random(seed);
+                while (loading.get()) {
+                    int size = own.nextInt(3) == 0 ? 130 * 1024 + own.nextInt(200 * 1024) : 512 + own.nextInt(8192);
+                    send(source, serverKey, "ann", randomBody(own, size), own);
                 }
                 return null;
-            });
-            Run made;
-            try {
-                made = launcher(source.environment(), "backup", backup.toString());
-            } finally {
-                backingUp.set(false);
-            }
-            int sentBefore = (int) sent.values().stream().filter(s -> s.receiptedAt() < backupStarted).count();
-            deletions.get(120, TimeUnit.SECONDS);
-            int atEnd = receipted.get();
-            Await.until(() -> receipted.get() >= atEnd + 5, Duration.ofSeconds(120), "more receipts after the backup");
-            loading.set(false);
-            for (Future<?> f : load) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            clients.shutdown();
-            assertEquals(0, made.exit(), "backup: " + made);
-            System.out.printf("BackupRestoreIT: %d receipts before the backup started, %d in all%n", sentBefore, receipted.get());
-            assertTrue(Files.isRegularFile(backup.resolve("BACKUP")), "the backup is marked");
-
-            Run restore = launcher(copy.environment(), "restore", backup.toString());
-            assertEquals(0, restore.exit(), "restore: " + restore);
-            Run again = launcher(copy.environment(), "restore", backup.toString());
-            if (!PostgresDatabases.enabled()) {
-                assertEquals(2, again.exit(), "a second restore into the same data directory is refused: " + again);
-            }
-            copy.start();
-            AdminClient restoredAdmin = new AdminClient(copy.http(), "admin", ADMIN_PASSWORD);
-            assertArrayEquals(serverKey, HexFormat.of().parseHex(
-                    restoredAdmin.get("/api/server").json().asJsonObject().getString("publicKey")), "the server key is restored");
-
-            int found = 0;
-            java.util.Set<String> restoredKeys = new java.util.HashSet<>();
-            for (String account : List.of("ann", "bob")) {
-                for (JsonValue value : restoredAdmin.get("/api/accounts/" + account + "/messages?max=1000").json().asJsonArray()) {
-                    JsonObject m = value.asJsonObject();
-                    long id = m.getJsonNumber("id").longValue();
-                    byte[] raw = restoredAdmin.getBytes("/api/accounts/" + account + "/messages/" + id + "/raw");
-                    String key = tail(raw);
-                    Sent original = sent.get(key);
-                    assertTrue(original != null && original.account().equals(account),
-                            "restored message " + account + "/" + id + " (" + raw.length + " bytes) ends with a body that was sent to it whole");
-                    assertTrue(endsWith(raw, original.body()), "restored message " + id + " has its whole body");
-                    if (account.equals("ann")) {
-                        assertArrayEquals(admin.getBytes("/api/accounts/ann/messages/" + id + "/raw"), raw,
-                                "restored message " + id + " byte for byte as the first instance stores it");
-                    }
-                    restoredKeys.add(key);
-                    found++;
-                }
-            }
-            for (Map.Entry<String, Sent> e : sent.entrySet()) {
-                if (e.getValue().receiptedAt() < backupStarted && e.getValue().account().equals("ann")) {
-                    assertTrue(restoredKeys.contains(e.getKey()), "a message receipted before the backup started is restored");
-                }
-            }
-            System.out.printf("BackupRestoreIT: %d messages restored, each whole%n", found);
-            assertTrue(sentBefore >= 30);
+            }));
         }
+        Await.until(() -> receipted.get() >= 30, Duration.ofSeconds(180), "30 receipts before the backup");
+
+        long backupStarted = System.nanoTime();
+        // deletions all through the backup: bob's messages, then new ones as they come
+        AtomicBoolean backingUp = new AtomicBoolean(true);
+        Future<?> deletions = clients.submit(() -> {
+            for (long id : bobs) {
+                assertEquals(204, admin.delete("/api/accounts/bob/messages/" + id).status());
+            }
+            Random own = new Random(99);
+            while (backingUp.get()) {
+                send(source, serverKey, "bob", randomBody(own, 150 * 1024), own);
+                for (JsonValue m : admin.get("/api/accounts/bob/messages?max=1000").json().asJsonArray()) {
+                    assertEquals(204, admin.delete("/api/accounts/bob/messages/"
+                            + m.asJsonObject().getJsonNumber("id").longValue()).status());
+                }
+            }
+            return null;
+        });
+        Run made;
+        try {
+            made = launcher(source.environment(), "backup", backup.toString());
+        } finally {
+            backingUp.set(false);
+        }
+        int sentBefore = (int) sent.values().stream().filter(s -> s.receiptedAt() < backupStarted).count();
+        deletions.get(120, TimeUnit.SECONDS);
+        int atEnd = receipted.get();
+        Await.until(() -> receipted.get() >= atEnd + 5, Duration.ofSeconds(120), "more receipts after the backup");
+        loading.set(false);
+        for (Future<?> f : load) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertEquals(0, made.exit(), "backup: " + made);
+        System.out.printf("BackupRestoreIT: %d receipts before the backup started, %d in all%n", sentBefore, receipted.get());
+        assertTrue(Files.isRegularFile(backup.resolve("BACKUP")), "the backup is marked");
+
+        Run restore = launcher(copy.environment(), "restore", backup.toString());
+        assertEquals(0, restore.exit(), "restore: " + restore);
+        Run again = launcher(copy.environment(), "restore", backup.toString());
+        if (!PostgresDatabases.enabled()) {
+            assertEquals(2, again.exit(), "a second restore into the same data directory is refused: " + again);
+        }
+        servers.start(copy);
+        AdminClient restoredAdmin = copy.admin();
+        assertArrayEquals(serverKey, copy.serverKey(), "the server key is restored");
+
+        int found = 0;
+        java.util.Set<String> restoredKeys = new java.util.HashSet<>();
+        for (String account : List.of("ann", "bob")) {
+            for (JsonValue value : restoredAdmin.get("/api/accounts/" + account + "/messages?max=1000").json().asJsonArray()) {
+                JsonObject m = value.asJsonObject();
+                long id = m.getJsonNumber("id").longValue();
+                byte[] raw = restoredAdmin.getBytes("/api/accounts/" + account + "/messages/" + id + "/raw");
+                String key = tail(raw);
+                Sent original = sent.get(key);
+                assertTrue(original != null && original.account().equals(account),
+                        "restored message " + account + "/" + id + " (" + raw.length + " bytes) ends with a body that was sent to it whole");
+                assertTrue(endsWith(raw, original.body()), "restored message " + id + " has its whole body");
+                if (account.equals("ann")) {
+                    assertArrayEquals(admin.getBytes("/api/accounts/ann/messages/" + id + "/raw"), raw,
+                            "restored message " + id + " byte for byte as the first instance stores it");
+                }
+                restoredKeys.add(key);
+                found++;
+            }
+        }
+        for (Map.Entry<String, Sent> e : sent.entrySet()) {
+            if (e.getValue().receiptedAt() < backupStarted && e.getValue().account().equals("ann")) {
+                assertTrue(restoredKeys.contains(e.getKey()), "a message receipted before the backup started is restored");
+            }
+        }
+        System.out.printf("BackupRestoreIT: %d messages restored, each whole%n", found);
+        assertTrue(sentBefore >= 30);
     }
 
     private void send(LaunchedServer server, byte[] serverKey, String account, byte[] body, Random random) throws Exception {

@@ -1,6 +1,5 @@
 package org.cmtp.it;
 
-import static org.cmtp.it.support.LaunchedServer.freshDataDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,20 +14,20 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.PostgresDatabases;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Large message bodies kept as files beside the database (ADR 0019), on the server as the
@@ -43,79 +42,73 @@ import org.junit.jupiter.api.Test;
 class BodyFilesIT {
 
     private static final String DOMAIN = "files.test";
-    private static final int CMTP = FreePorts.take();
-    private static final int HTTP = FreePorts.take();
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     @Test
     void largeBodiesLiveInFilesThatFollowTheirMessages() throws Exception {
-        Path data = freshDataDir("body-files");
-        Path bodies = data.resolve("bodies");
-        try (LaunchedServer server = server(data)) {
-            server.start();
-            AdminClient admin = new AdminClient(server.http(), "admin", "pw-files");
-            admin.createAccount("ann", "ann's password");
-            admin.createAccount("ben", "ben's password");
-            byte[] serverKey = HexFormat.of().parseHex(
-                    admin.get("/api/server").json().asJsonObject().getString("publicKey"));
-
-            Random random = new Random(7);
-            byte[] large = new byte[1024 * 1024];
-            random.nextBytes(large);
-            byte[] small = new byte[4096];
-            random.nextBytes(small);
-            byte[] forBen = new byte[300 * 1024];
-            random.nextBytes(forBen);
-            send(server, serverKey, "ann", large);
-            send(server, serverKey, "ann", small);
-            send(server, serverKey, "ben", forBen);
-
-            List<Path> files = bodyFiles(bodies);
-            assertEquals(2, files.size(), "one file for each of the two large messages, none for the small one: " + files);
-            long largeId = messageId(admin, "ann", large.length);
-            long smallId = messageId(admin, "ann", small.length);
-            byte[] largeRaw = admin.getBytes("/api/accounts/ann/messages/" + largeId + "/raw");
-            assertTrue(endsWith(largeRaw, large), "the large message downloads with its body");
-            Path largeFile = files.stream().filter(f -> Arrays.equals(read(f), largeRaw)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no body file holds the stored large message byte for byte"));
-            assertTrue(endsWith(admin.getBytes("/api/accounts/ann/messages/" + smallId + "/raw"), small),
-                    "the small message downloads with its body");
-
-            // What a kill between writing a body file and committing its row leaves behind,
-            // an hour old; and a file the server did not name, which it must not touch.
-            Path orphan = bodies.resolve("ab").resolve("ab" + "0".repeat(30));
-            Files.write(orphan, new byte[] {1, 2, 3});
-            Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-            Path foreign = bodies.resolve("ab").resolve("notes.txt");
-            Files.writeString(foreign, "the operator's own file");
-            Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-            for (Path file : bodyFiles(bodies)) {
-                // the messages' own files are as old, so that only the row decides
-                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-            }
-
-            server.close();
-            server.start();
-            server.awaitLog("removed 1 body file(s) that no message refers to", 1, Duration.ofSeconds(90));
-            assertFalse(Files.exists(orphan), "the file no message names is gone");
-            assertTrue(Files.exists(foreign), "a file the server did not name is left alone");
-            assertArrayEquals(largeRaw, admin.getBytes("/api/accounts/ann/messages/" + largeId + "/raw"),
-                    "after the restart and the sweep the large message downloads unchanged");
-
-            assertEquals(204, admin.delete("/api/accounts/ann/messages/" + largeId).status());
-            assertFalse(Files.exists(largeFile), "deleting the message deleted its body file");
-            assertEquals(1, bodyFiles(bodies).size(), "ben's message still has its file");
-            assertEquals(204, admin.delete("/api/accounts/ben").status());
-            assertEquals(List.of(), bodyFiles(bodies), "deleting the account deleted its messages' body files");
-        }
-    }
-
-    private static LaunchedServer server(Path data) {
-        LaunchedServer server = new LaunchedServer("127.0.0.1", CMTP, HTTP, data, DOMAIN, "pw-files");
+        LaunchedServer server = servers.newServer("body-files", DOMAIN, "pw-files");
+        Path bodies = server.dataDir().resolve("bodies");
         if (PostgresDatabases.enabled()) {
             // with CMTP_DB_URL the launcher keeps bodies in the database unless told otherwise
-            server.with("CMTP_BODY_DIR", data.resolve("bodies").toString());
+            server.with("CMTP_BODY_DIR", bodies.toString());
         }
-        return server;
+        servers.start(server);
+        AdminClient admin = server.admin();
+        admin.createAccount("ann", "ann's password");
+        admin.createAccount("ben", "ben's password");
+        byte[] serverKey = server.serverKey();
+
+        Random random = new Random(7);
+        byte[] large = new byte[1024 * 1024];
+        random.nextBytes(large);
+        byte[] small = new byte[4096];
+        random.nextBytes(small);
+        byte[] forBen = new byte[300 * 1024];
+        random.nextBytes(forBen);
+        send(server, serverKey, "ann", large);
+        send(server, serverKey, "ann", small);
+        send(server, serverKey, "ben", forBen);
+
+        List<Path> files = bodyFiles(bodies);
+        assertEquals(2, files.size(), "one file for each of the two large messages, none for the small one: " + files);
+        long largeId = messageId(admin, "ann", large.length);
+        long smallId = messageId(admin, "ann", small.length);
+        byte[] largeRaw = admin.getBytes("/api/accounts/ann/messages/" + largeId + "/raw");
+        assertTrue(endsWith(largeRaw, large), "the large message downloads with its body");
+        Path largeFile = files.stream().filter(f -> Arrays.equals(read(f), largeRaw)).findFirst()
+                .orElseThrow(() -> new AssertionError("no body file holds the stored large message byte for byte"));
+        assertTrue(endsWith(admin.getBytes("/api/accounts/ann/messages/" + smallId + "/raw"), small),
+                "the small message downloads with its body");
+
+        // What a kill between writing a body file and committing its row leaves behind,
+        // an hour old; and a file the server did not name, which it must not touch.
+        Path orphan = bodies.resolve("ab").resolve("ab" + "0".repeat(30));
+        Files.write(orphan, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path foreign = bodies.resolve("ab").resolve("notes.txt");
+        Files.writeString(foreign, "the operator's own file");
+        Files.setLastModifiedTime(foreign, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        for (Path file : bodyFiles(bodies)) {
+            // the messages' own files are as old, so that only the row decides
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        }
+
+        server.close();
+        server = servers.again(server);
+        servers.start(server);
+        server.awaitLog("removed 1 body file(s) that no message refers to", 1, Duration.ofSeconds(90));
+        assertFalse(Files.exists(orphan), "the file no message names is gone");
+        assertTrue(Files.exists(foreign), "a file the server did not name is left alone");
+        assertArrayEquals(largeRaw, admin.getBytes("/api/accounts/ann/messages/" + largeId + "/raw"),
+                "after the restart and the sweep the large message downloads unchanged");
+
+        assertEquals(204, admin.delete("/api/accounts/ann/messages/" + largeId).status());
+        assertFalse(Files.exists(largeFile), "deleting the message deleted its body file");
+        assertEquals(1, bodyFiles(bodies).size(), "ben's message still has its file");
+        assertEquals(204, admin.delete("/api/accounts/ben").status());
+        assertEquals(List.of(), bodyFiles(bodies), "deleting the account deleted its messages' body files");
     }
 
     private static void send(LaunchedServer server, byte[] serverKey, String account, byte[] body) throws Exception {
