@@ -12,7 +12,6 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +29,13 @@ import java.util.regex.Pattern;
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.MailBytes;
 import org.cmtp.it.support.RawCmtpConnection;
 import org.cmtp.it.support.Replies;
 import org.cmtp.sodium.Libsodium;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a {@code SUCCESS} receipt promises (PROTOCOL.md §6: "durably stored"), checked by
@@ -55,11 +56,8 @@ class CrashSafetyIT {
 
     private static final String HOME = "home.test";
     private static final String FAR = "far.test";
+    /** far.test's own loopback address: the home server reaches it as another machine, not as 127.0.0.1. */
     private static final String FAR_HOST = "127.0.0.9";
-    private static final int HOME_CMTP = FreePorts.take();
-    private static final int HOME_HTTP = FreePorts.take();
-    private static final int FAR_CMTP = FreePorts.take();
-    private static final int FAR_HTTP = FreePorts.take();
     private static final List<String> LOCAL_ACCOUNTS = List.of("ann", "ben", "cid", "dot");
     private static final List<String> FAR_ACCOUNTS = List.of("fay", "gus");
     private static final int CLIENTS = 6;
@@ -97,6 +95,9 @@ class CrashSafetyIT {
     private final AtomicInteger relayReceipts = new AtomicInteger();
     private volatile boolean killed;
 
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
+
     @Test
     void everyReceiptedMessageSurvivesKillNineExactlyOnceAndTheRelayQueueResumes() throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
@@ -107,74 +108,65 @@ class CrashSafetyIT {
         int relayBeforeKill = 3 + random.nextInt(5);
         long killDelayMillis = random.nextInt(1500);
 
-        Path homeData = LaunchedServer.freshDataDir("crash-home");
-        Path farData = LaunchedServer.freshDataDir("crash-far");
-        LaunchedServer home = homeServer(homeData);
-        LaunchedServer far = new LaunchedServer(FAR_HOST, FAR_CMTP, FAR_HTTP, farData, FAR, "pw-far");
-        LaunchedServer restarted = homeServer(homeData);
-        try {
-            home.start();
-            AdminClient homeAdmin = new AdminClient(home.http(), "admin", "pw-home");
-            for (String account : LOCAL_ACCOUNTS) {
-                homeAdmin.createAccount(account, account + "'s password");
-            }
-            byte[] serverKey = HexFormat.of().parseHex(
-                    homeAdmin.get("/api/server").json().asJsonObject().getString("publicKey"));
-
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
-                long clientSeed = random.nextLong();
-                Thread client = new Thread(() -> sendUntilKilled(home, serverKey, new Random(clientSeed)),
-                        "crash-client-" + i);
-                client.start();
-                clients.add(client);
-            }
-            awaitReceipts(localBeforeKill, relayBeforeKill);
-            Thread.sleep(killDelayMillis);
-            // Set before the kill: from now on a broken connection is the kill, not a failure.
-            killed = true;
-            home.kill();
-            for (Thread client : clients) {
-                client.join(60_000);
-                assertTrue(!client.isAlive(), client.getName() + " ended after the kill");
-            }
-            assertTrue(unexpected.isEmpty(), "unexpected answers or errors before the kill: " + unexpected);
-            System.out.println("CrashSafetyIT killed after " + killDelayMillis + " ms past " + localBeforeKill
-                    + " local and " + relayBeforeKill + " relay receipts: " + summary());
-            assertEquals(CLIENTS, sent.stream().filter(s -> s.outcome == Outcome.UNKNOWN).count(),
-                    "the kill cut off one MAIL in flight on every connection");
-            assertTrue(sent.stream().noneMatch(s -> s.outcome == Outcome.SENDING), "every client recorded its outcome");
-
-            // The foreign domain comes up first, with its accounts, so that the queue meets a
-            // ready server the moment it resumes (a missing account would be a refusal).
-            far.start();
-            AdminClient farAdmin = new AdminClient(far.http(), "admin", "pw-far");
-            for (String account : FAR_ACCOUNTS) {
-                farAdmin.createAccount(account, account + "'s password");
-            }
-
-            restarted.start();
-            homeAdmin = new AdminClient(restarted.http(), "admin", "pw-home");
-            assertArrayEquals(serverKey, HexFormat.of().parseHex(
-                    homeAdmin.get("/api/server").json().asJsonObject().getString("publicKey")), "same server key");
-            checkMailboxes(homeAdmin, HOME, LOCAL_ACCOUNTS, List.of(HOME_LINE));
-
-            awaitEmptyQueue(homeAdmin);
-            java.util.regex.Matcher released = Pattern.compile("released (\\d+) message").matcher(restarted.log());
-            System.out.println("CrashSafetyIT claims of the killed run released at the restart: "
-                    + (released.find() ? released.group(1) : "none"));
-            checkMailboxes(farAdmin, FAR, FAR_ACCOUNTS, List.of(HOME_LINE, FAR_LINE));
-        } finally {
-            home.close();
-            restarted.close();
-            far.close();
+        LaunchedServer far = servers.newServer("crash-far", FAR_HOST, FreePorts.take(), FAR, "pw-far");
+        LaunchedServer home = homeServer(far);
+        servers.start(home);
+        AdminClient homeAdmin = home.admin();
+        for (String account : LOCAL_ACCOUNTS) {
+            homeAdmin.createAccount(account, account + "'s password");
         }
+        byte[] serverKey = home.serverKey();
+
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            long clientSeed = random.nextLong();
+            Thread client = new Thread(() -> sendUntilKilled(home, serverKey, new Random(clientSeed)),
+                    "crash-client-" + i);
+            client.start();
+            clients.add(client);
+        }
+        awaitReceipts(localBeforeKill, relayBeforeKill);
+        Thread.sleep(killDelayMillis);
+        // Set before the kill: from now on a broken connection is the kill, not a failure.
+        killed = true;
+        home.kill();
+        for (Thread client : clients) {
+            client.join(60_000);
+            assertTrue(!client.isAlive(), client.getName() + " ended after the kill");
+        }
+        assertTrue(unexpected.isEmpty(), "unexpected answers or errors before the kill: " + unexpected);
+        System.out.println("CrashSafetyIT killed after " + killDelayMillis + " ms past " + localBeforeKill
+                + " local and " + relayBeforeKill + " relay receipts: " + summary());
+        assertEquals(CLIENTS, sent.stream().filter(s -> s.outcome == Outcome.UNKNOWN).count(),
+                "the kill cut off one MAIL in flight on every connection");
+        assertTrue(sent.stream().noneMatch(s -> s.outcome == Outcome.SENDING), "every client recorded its outcome");
+
+        // The foreign domain comes up first, with its accounts, so that the queue meets a
+        // ready server the moment it resumes (a missing account would be a refusal).
+        servers.start(far);
+        AdminClient farAdmin = far.admin();
+        for (String account : FAR_ACCOUNTS) {
+            farAdmin.createAccount(account, account + "'s password");
+        }
+
+        LaunchedServer restarted = servers.again(home);
+        servers.start(restarted);
+        homeAdmin = restarted.admin();
+        assertArrayEquals(serverKey, restarted.serverKey(), "same server key");
+        checkMailboxes(homeAdmin, HOME, LOCAL_ACCOUNTS, List.of(HOME_LINE));
+
+        awaitEmptyQueue(homeAdmin);
+        java.util.regex.Matcher released = Pattern.compile("released (\\d+) message").matcher(restarted.log());
+        System.out.println("CrashSafetyIT claims of the killed run released at the restart: "
+                + (released.find() ? released.group(1) : "none"));
+        checkMailboxes(farAdmin, FAR, FAR_ACCOUNTS, List.of(HOME_LINE, FAR_LINE));
     }
 
-    private static LaunchedServer homeServer(Path data) {
-        return new LaunchedServer("127.0.0.1", HOME_CMTP, HOME_HTTP, data, HOME, "pw-home")
+    private static LaunchedServer homeServer(LaunchedServer far) throws IOException {
+        LaunchedServer home = servers.newServer("crash-home", HOME, "pw-home");
+        return home
                 // far.test's server: down during the load, so its mail waits in the queue
-                .with("CMTP_ROUTES", FAR + "=" + FAR_HOST + ":" + FAR_CMTP)
+                .with("CMTP_ROUTES", FAR + "=" + far.host() + ":" + far.cmtpPort())
                 // short backoff, so that the queue resumes within the test's time
                 .with("CMTP_RETRY_INITIAL", "1")
                 .with("CMTP_RETRY_MAX", "3")
@@ -182,7 +174,7 @@ class CrashSafetyIT {
                 .with("CMTP_MESSAGE_TIMEOUT", "60")
                 .with("CMTP_IDLE_TIMEOUT", "60")
                 // the few-hundred-KiB messages go to body files (ADR 0019), on PostgreSQL too
-                .with("CMTP_BODY_DIR", data.resolve("bodies").toString());
+                .with("CMTP_BODY_DIR", home.dataDir().resolve("bodies").toString());
     }
 
     /** One client: MAIL after MAIL on one connection until the server dies under it. */
