@@ -32,18 +32,19 @@ import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLSocket;
 
-import org.cmtp.it.support.AdminClient;
+import org.cmtp.it.support.Await;
 import org.cmtp.it.support.CommandLineClient;
 import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.cmtp.it.support.TestHttp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HTTP port as the README promises it: HTTPS with a certificate made on the first
@@ -57,35 +58,27 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpsIT {
 
+    /** The server's address, in its admin networks; clients from OUTSIDE are not. */
     private static final String HOST = "127.0.0.101";
     private static final String OUTSIDE = "127.0.0.102";
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTPS_PORT = FreePorts.take();
     private static final String PASSWORD = "https-admin-password";
     private static final Pattern LOGGED_FINGERPRINT =
             Pattern.compile("CMTP HTTPS certificate SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");
+
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private Path dataDir;
     private LaunchedServer server;
 
     @BeforeAll
     void start() throws Exception {
-        dataDir = LaunchedServer.freshDataDir("https");
-        server = launch().start();
-        new AdminClient(server.http(), "admin", PASSWORD).createAccount("dora", "dora-password-12345");
-    }
-
-    private LaunchedServer launch() {
-        return new LaunchedServer(HOST, CMTP_PORT, HTTPS_PORT, dataDir, "https.test", PASSWORD)
+        server = servers.newServer("https", HOST, FreePorts.take(), "https.test", PASSWORD)
                 // the admin (the test's own clients, from 127.0.0.1) and HOST are in; OUTSIDE is not
                 .with("CMTP_ADMIN_NETWORKS", "127.0.0.1/32, " + HOST + "/32");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+        dataDir = server.dataDir();
+        servers.start(server);
+        server.admin().createAccount("dora", "dora-password-12345");
     }
 
     @Test
@@ -102,14 +95,14 @@ class HttpsIT {
         assertFalse(server.log().contains(Files.readString(dataDir.resolve("tls/keystore-password")).strip()),
                 "the key store's password is not in the log");
 
-        try (Socket plain = new Socket(HOST, HTTPS_PORT)) {
+        try (Socket plain = new Socket(HOST, server.httpPort())) {
             plain.setSoTimeout(10_000);
             plain.getOutputStream().write(("GET /api/user/xzibit/dora HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(readSome(plain.getInputStream()), StandardCharsets.ISO_8859_1);
             assertFalse(answer.startsWith("HTTP/1.1 200"), "plain HTTP on the HTTPS port: " + answer);
         }
-        assertThrows(ConnectException.class, () -> new Socket(HOST, HTTPS_PORT + 1).close(),
+        assertThrows(ConnectException.class, () -> new Socket(HOST, server.httpPort() + 1).close(),
                 "no plain HTTP listener unless CMTP_PLAIN_HTTP_PORT asks for one");
     }
 
@@ -118,10 +111,14 @@ class HttpsIT {
     void adminSurfacesAnswerOnlyTheAdminNetworksWhileTheUserApiAnswersEveryone() throws Exception {
         String admin = "Authorization: Basic "
                 + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (status(HOST, "GET", "/health/ready", null, null) != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(500); // ready once the relay worker has run its first round
-        }
+        // ready (all readiness checks up) once the relay worker has run its first round
+        Await.until(() -> {
+            try {
+                return status(HOST, "GET", "/health/ready", null, null) == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(60), "/health/ready answering 200");
         for (String path : List.of("/api/server", "/api/accounts", "/", "/index.html", "/metrics", "/health/ready",
                 "/openapi")) {
             assertEquals(200, status(HOST, "GET", path, admin, null), "from an admin network: " + path);
@@ -147,20 +144,21 @@ class HttpsIT {
         Files.createDirectories(work);
         Map<String, String> environment = Map.of("CMTP_CONFIG_DIR", work.resolve("config").toString(),
                 "CMTP_PASSWORD", "dora-password-12345");
-        String[] global = {"--server", HOST + ":" + CMTP_PORT, "--api", "https://" + HOST + ":" + HTTPS_PORT + "/"};
+        String[] global = {"--server", HOST + ":" + server.cmtpPort(), "--api", server.http().toString()};
 
         CommandLineClient.Run signin = CommandLineClient.run(environment, global, "signin", "dora@https.test");
         assertEquals(0, signin.exit(), signin.toString());
         assertTrue(Files.readString(work.resolve("config/known-servers"))
-                .contains("https://" + HOST + ":" + HTTPS_PORT + "/ cert " + first), "pinned on first use");
+                .contains(server.http() + " cert " + first), "pinned on first use");
         CommandLineClient.Run inbox = CommandLineClient.run(environment, global, "inbox");
         assertEquals(0, inbox.exit(), inbox.toString());
 
         // the operator installs a certificate of their own (PEM files, as a CA would issue them)
         server.close();
         Path pem = operatorCertificate(work.resolve("operator"));
-        server = launch().with("CMTP_TLS_CERT", pem.resolve("fullchain.pem").toString())
-                .with("CMTP_TLS_KEY", pem.resolve("privkey.pem").toString()).start();
+        server = servers.again(server).with("CMTP_TLS_CERT", pem.resolve("fullchain.pem").toString())
+                .with("CMTP_TLS_KEY", pem.resolve("privkey.pem").toString());
+        servers.start(server);
         String second = loggedFingerprint();
         assertNotEquals(first, second);
         assertEquals(second, fingerprint(certificateSeenBy(HOST)), "the PEM certificate is served and logged");
@@ -182,24 +180,24 @@ class HttpsIT {
     }
 
     /** The certificate the HTTPS port presents to a JSSE client connecting from {@code source}. */
-    private static X509Certificate certificateSeenBy(String source) throws IOException {
+    private X509Certificate certificateSeenBy(String source) throws IOException {
         try (SSLSocket socket = tls(source)) {
             socket.startHandshake();
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
     }
 
-    private static SSLSocket tls(String source) throws IOException {
+    private SSLSocket tls(String source) throws IOException {
         Socket plain = new Socket();
         plain.bind(new InetSocketAddress(source, 0));
-        plain.connect(new InetSocketAddress(HOST, HTTPS_PORT), 5000);
+        plain.connect(new InetSocketAddress(HOST, server.httpPort()), 5000);
         plain.setSoTimeout(30_000);
         return (SSLSocket) TestHttp.trustingEveryCertificate().getSocketFactory()
-                .createSocket(plain, HOST, HTTPS_PORT, true);
+                .createSocket(plain, HOST, server.httpPort(), true);
     }
 
     /** One HTTPS request from source address {@code source}: the response's status code. */
-    private static int status(String source, String method, String path, String header, String json) throws IOException {
+    private int status(String source, String method, String path, String header, String json) throws IOException {
         try (SSLSocket socket = tls(source)) {
             byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\n"
