@@ -22,10 +22,11 @@ import java.util.stream.Stream;
 
 import org.cmtp.it.support.AdminClient;
 import org.cmtp.it.support.CommandLineClient.Run;
-import org.cmtp.it.support.FreePorts;
 import org.cmtp.it.support.LaunchedServer;
+import org.cmtp.it.support.LaunchedServers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The release archive as an operator gets it (ADR 0033): {@code cmtp-server-<version>.tar.gz}
@@ -38,9 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReleaseArchiveIT {
 
-    /** Ports of this run (FreePorts). */
-    private static final int CMTP_PORT = FreePorts.take();
-    private static final int HTTP_PORT = FreePorts.take();
+    @RegisterExtension
+    static final LaunchedServers servers = new LaunchedServers();
 
     private static final String DOMAIN = "release.test";
     private static final String ADMIN_PASSWORD = "release-admin-password";
@@ -64,57 +64,55 @@ class ReleaseArchiveIT {
         assertEquals(0, which.exit(), "the test's PATH has java and no mvn: " + which);
 
         Path work = Files.createDirectories(root.resolve("work"));
-        Path data = root.resolve("data");
-        try (LaunchedServer server = new LaunchedServer("127.0.0.140", CMTP_PORT, HTTP_PORT, data, DOMAIN, ADMIN_PASSWORD)
+        LaunchedServer server = servers.newServer("release-data", DOMAIN, ADMIN_PASSWORD)
                 .launcher(release.resolve("cmtp-server"), work)
                 .with("PATH", bin.toString())
                 // the release must find out by itself that it builds nothing
                 .without("CMTP_NO_BUILD")
                 .without("MAVEN_HOME")
                 // nobody may relay here: a sender of another domain is an outsider, as in ClientIT
-                .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32")) {
-            server.start();
-            assertFalse(server.log().contains("building"), "the release built nothing:\n" + server.log());
-            assertFalse(Files.exists(release.resolve("data")), "the release directory stays as unpacked (data in CMTP_DATA_DIR)");
-            AdminClient admin = new AdminClient(server.http(), "admin", ADMIN_PASSWORD);
-            admin.createAccount("dora", PASSWORD);
+                .with("CMTP_RELAY_NETWORKS", "192.0.2.0/32");
+        servers.start(server);
+        assertFalse(server.log().contains("building"), "the release built nothing:\n" + server.log());
+        assertFalse(Files.exists(release.resolve("data")), "the release directory stays as unpacked (data in CMTP_DATA_DIR)");
+        AdminClient admin = server.admin();
+        admin.createAccount("dora", PASSWORD);
 
-            Map<String, String> env = Map.of("PATH", bin.toString(), "CMTP_CONFIG_DIR", work.resolve("config").toString());
-            List<String> cmtp = List.of(release.resolve("cmtp").toString(), "--server",
-                    server.host() + ":" + server.cmtpPort(), "--timeout", "60");
-            Run send = run(concat(cmtp, "send", "--from", OUTSIDER, "--to", "dora@" + DOMAIN, "--subject", "From the release",
-                    "--text", "Unpacked, started, delivered.\n"), work, env);
-            assertEquals(0, send.exit(), send.toString());
-            assertTrue(send.out().matches("SUCCESS dora@" + Pattern.quote(DOMAIN) + " \\p{XDigit}{128}\n"), send.out());
+        Map<String, String> env = Map.of("PATH", bin.toString(), "CMTP_CONFIG_DIR", work.resolve("config").toString());
+        List<String> cmtp = List.of(release.resolve("cmtp").toString(), "--server",
+                server.host() + ":" + server.cmtpPort(), "--timeout", "60");
+        Run send = run(concat(cmtp, "send", "--from", OUTSIDER, "--to", "dora@" + DOMAIN, "--subject", "From the release",
+                "--text", "Unpacked, started, delivered.\n"), work, env);
+        assertEquals(0, send.exit(), send.toString());
+        assertTrue(send.out().matches("SUCCESS dora@" + Pattern.quote(DOMAIN) + " \\p{XDigit}{128}\n"), send.out());
 
-            JsonArray messages = admin.get("/api/accounts/dora/messages").json().asJsonArray();
-            assertEquals(1, messages.size(), messages.toString());
-            Path raw = Files.write(work.resolve("stored.cmtp"), admin.getBytes(
-                    "/api/accounts/dora/messages/" + messages.getJsonObject(0).getJsonNumber("id") + "/raw"));
-            Path keys = work.resolve("dora.cmtpkey");
-            Map<String, String> withPassword = new java.util.HashMap<>(env);
-            withPassword.put("CMTP_PASSWORD", PASSWORD);
-            Run login = run(concat(cmtp, "login", "dora", "--out", keys.toString()), work, withPassword);
-            assertEquals(0, login.exit(), login.toString());
-            Run open = run(concat(cmtp, "open", "--keys", keys.toString(), raw.toString()), work, env);
-            assertEquals(0, open.exit(), open.toString());
-            assertTrue(open.out().contains("From: " + OUTSIDER + "\n"), open.out());
-            assertTrue(open.out().contains("Subject: From the release\n"), open.out());
-            assertTrue(open.out().endsWith("\nUnpacked, started, delivered.\n"), open.out());
+        JsonArray messages = admin.get("/api/accounts/dora/messages").json().asJsonArray();
+        assertEquals(1, messages.size(), messages.toString());
+        Path raw = Files.write(work.resolve("stored.cmtp"), admin.getBytes(
+                "/api/accounts/dora/messages/" + messages.getJsonObject(0).getJsonNumber("id") + "/raw"));
+        Path keys = work.resolve("dora.cmtpkey");
+        Map<String, String> withPassword = new java.util.HashMap<>(env);
+        withPassword.put("CMTP_PASSWORD", PASSWORD);
+        Run login = run(concat(cmtp, "login", "dora", "--out", keys.toString()), work, withPassword);
+        assertEquals(0, login.exit(), login.toString());
+        Run open = run(concat(cmtp, "open", "--keys", keys.toString(), raw.toString()), work, env);
+        assertEquals(0, open.exit(), open.toString());
+        assertTrue(open.out().contains("From: " + OUTSIDER + "\n"), open.out());
+        assertTrue(open.out().contains("Subject: From the release\n"), open.out());
+        assertTrue(open.out().endsWith("\nUnpacked, started, delivered.\n"), open.out());
 
-            // backup from the release too: its BackupCall runs compiled, on a JRE's means
-            Map<String, String> settings = new java.util.HashMap<>();
-            server.environment().forEach((k, v) -> {
-                if (v != null) {
-                    settings.put(k, v);
-                }
-            });
-            settings.put("PATH", bin.toString());
-            Run backup = run(List.of(release.resolve("cmtp-server").toString(), "backup", root.resolve("backup").toString()),
-                    work, settings);
-            assertEquals(0, backup.exit(), "backup from the release: " + backup);
-            assertTrue(Files.isRegularFile(root.resolve("backup/BACKUP")), backup.toString());
-        }
+        // backup from the release too: its BackupCall runs compiled, on a JRE's means
+        Map<String, String> settings = new java.util.HashMap<>();
+        server.environment().forEach((k, v) -> {
+            if (v != null) {
+                settings.put(k, v);
+            }
+        });
+        settings.put("PATH", bin.toString());
+        Run backup = run(List.of(release.resolve("cmtp-server").toString(), "backup", root.resolve("backup").toString()),
+                work, settings);
+        assertEquals(0, backup.exit(), "backup from the release: " + backup);
+        assertTrue(Files.isRegularFile(root.resolve("backup/BACKUP")), backup.toString());
     }
 
     @Test
