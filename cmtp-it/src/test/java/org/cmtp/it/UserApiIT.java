@@ -233,6 +233,50 @@ class UserApiIT {
     }
 
     @Test
+    void aListingGetsManySealedBodiesWithoutAttachmentsInOneRequest() throws Exception {
+        admin.createAccount("gwen", "gwen-password-123456");
+        UserApiClient gwen = signIn(first, "gwen", "gwen-password-123456");
+        sendOverCmtp("gwen", "with a picture", new Attachment("picture.bin", new byte[5000]));
+        sendOverCmtp("gwen", "plain");
+        sendOverCmtp("alice", "alice's, not gwen's");
+        List<Long> ids = new java.util.ArrayList<>();
+        gwen.get("/api/user/messages").json().asJsonArray()
+                .forEach(m -> ids.add(m.asJsonObject().getJsonNumber("id").longValue()));
+        assertEquals(2, ids.size());
+        long alices = signIn(first, "alice", ALICE_PASSWORD).get("/api/user/messages").json().asJsonArray()
+                .getJsonObject(0).getJsonNumber("id").longValue();
+
+        UserApiClient.Reply batch = gwen.get("/api/user/messages/bodies?ids=" + ids.get(1) + "," + alices + ","
+                + ids.get(0) + ",999999999," + ids.get(1));
+        assertEquals(200, batch.status(), batch.toString());
+        JsonObject answer = batch.json().asJsonObject();
+        JsonArray messages = answer.getJsonArray("messages");
+        assertEquals(2, messages.size(), "each of gwen's asked once, in the order asked: " + answer);
+        for (int i = 0; i < 2; i++) {
+            JsonObject message = messages.getJsonObject(i);
+            long id = ids.get(1 - i);
+            assertEquals(id, message.getJsonNumber("id").longValue());
+            UserApiClient.Reply single = gwen.get("/api/user/messages/" + id + "/body");
+            assertArrayEquals(single.bytes(), java.util.Base64.getDecoder().decode(message.getString("body")),
+                    "the same sealed body as /body, without the attachment");
+            assertEquals(1, message.getInt("version"), "sealed to gwen's key, as sent");
+        }
+        assertEquals("[" + alices + ",999999999]", answer.getJsonArray("missing").toString(),
+                "another account's message is as missing as one that never was");
+        assertEquals("[]", answer.getJsonArray("later").toString());
+        for (String bad : List.of("", "1,x", "1,,2", "-")) {
+            assertEquals(400, gwen.get("/api/user/messages/bodies?ids=" + bad).status(), "ids=" + bad);
+        }
+        String tooMany = java.util.stream.LongStream.rangeClosed(1, 101).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        UserApiClient.Reply refused = gwen.get("/api/user/messages/bodies?ids=" + tooMany);
+        assertEquals(400, refused.status());
+        assertTrue(refused.toString().contains("at most 100"), refused.toString());
+        assertEquals(401, new UserApiClient(first.http(), null).get("/api/user/messages/bodies?ids=" + ids.get(0))
+                .status(), "only with a token");
+    }
+
+    @Test
     void twoUsersNeverSeeEachOthersMail() throws Exception {
         sendOverCmtp("alice", "for alice only");
         UserApiClient alice = signIn(first, "alice", ALICE_PASSWORD);
