@@ -96,7 +96,6 @@ class BodyFilesIT {
         }
 
         server.close();
-        server = servers.again(server);
         servers.start(server);
         server.awaitLog("removed 1 body file(s) that no message refers to", 1, Duration.ofSeconds(90));
         assertFalse(Files.exists(orphan), "the file no message names is gone");

@@ -156,7 +156,7 @@ class HttpsIT {
         // the operator installs a certificate of their own (PEM files, as a CA would issue them)
         server.close();
         Path pem = operatorCertificate(work.resolve("operator"));
-        server = servers.again(server).with("CMTP_TLS_CERT", pem.resolve("fullchain.pem").toString())
+        server.with("CMTP_TLS_CERT", pem.resolve("fullchain.pem").toString())
                 .with("CMTP_TLS_KEY", pem.resolve("privkey.pem").toString());
         servers.start(server);
         String second = loggedFingerprint();

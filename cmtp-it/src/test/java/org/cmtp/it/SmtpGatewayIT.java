@@ -200,9 +200,7 @@ class SmtpGatewayIT {
         server.kill();
         boolean storedFirst = server.log().contains("SMTP gateway stored message");
         System.out.println("SmtpGatewayIT: killed " + (storedFirst ? "after the commit" : "before the commit"));
-        // started again as the same object (not servers.again, which would close it after this
-        // test): the later tests use it, and the extension closes it after the class
-        servers.start(server);
+        servers.start(server); // again, on the data directory kill -9 left; the later tests use it
         postfix.flush();
         Await.until(() -> {
             JsonArray m = bobsMessages();

@@ -48,22 +48,6 @@ public final class LaunchedServer implements AutoCloseable {
         log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
-    /** A server like {@code previous}: same environment, launcher, data directory and log. */
-    private LaunchedServer(LaunchedServer previous) {
-        environment = new HashMap<>(previous.environment);
-        log = previous.log;
-        launcher = previous.launcher;
-        workingDirectory = previous.workingDirectory;
-    }
-
-    /**
-     * The same server made again (same ports, environment and data directory, its log
-     * appended to), not started: for a restart after {@link #close()} or {@link #kill()}.
-     */
-    public LaunchedServer again() {
-        return new LaunchedServer(this);
-    }
-
     /**
      * An empty data directory {@code name} beside {@code it.data.dir} (what an earlier run
      * left there is deleted), for a server that must start as a new installation.

@@ -59,13 +59,6 @@ public final class LaunchedServers implements BeforeEachCallback, AfterEachCallb
         return manage(server);
     }
 
-    /** {@code previous} made again on its data directory and ports, for a restart; not started. */
-    public LaunchedServer again(LaunchedServer previous) {
-        LaunchedServer server = previous.again();
-        launched.add(server);
-        return manage(server);
-    }
-
     /** Closes {@code resource} with the servers: after the test if made in one, else after the class. */
     public <T extends AutoCloseable> T manage(T resource) {
         (inTest ? ofTest : ofClass).add(resource);
@@ -134,11 +127,8 @@ public final class LaunchedServers implements BeforeEachCallback, AfterEachCallb
         synchronized (launched) {
             servers = new ArrayList<>(launched);
         }
-        java.util.Set<String> shown = new java.util.HashSet<>();
         for (LaunchedServer server : servers) {
-            if (shown.add(server.name())) { // a server made again on the same data directory shares its log
-                failure.addSuppressed(new ServerLog(server));
-            }
+            failure.addSuppressed(new ServerLog(server));
         }
         return failure;
     }
